@@ -1,0 +1,52 @@
+package dev.gradflow.core.ops;
+
+import dev.gradflow.core.tensor.Shapes;
+import dev.gradflow.core.tensor.Tensor;
+
+/**
+ * Mean squared error {@code L = (1/n) Σ (p − t)²} over all n elements of a prediction and a target of identical
+ * shape (nothing broadcasts). ∂L/∂p = 2(p − t)/n and ∂L/∂t = −2(p − t)/n. Saves the difference.
+ */
+public record MeanSquaredError() implements Op {
+    @Override
+    public String name() {
+        return "mean-squared-error";
+    }
+
+    @Override
+    public int arity() {
+        return 2;
+    }
+
+    @Override
+    public int[] outputShape(int[][] inputShapes) {
+        if (!Shapes.equal(inputShapes[0], inputShapes[1])) {
+            throw new IllegalArgumentException(name() + ": prediction " + Shapes.format(inputShapes[0])
+                    + " and target " + Shapes.format(inputShapes[1]) + " must have the same shape");
+        }
+        return new int[0];
+    }
+
+    @Override
+    public Forward forward(Tensor[] inputs) {
+        outputShape(new int[][] {inputs[0].shape(), inputs[1].shape()});
+        double[] p = inputs[0].data();
+        double[] t = inputs[1].data();
+        double[] difference = new double[p.length];
+        double sum = 0;
+        for (int i = 0; i < p.length; i++) {
+            difference[i] = p[i] - t[i];
+            sum += difference[i] * difference[i];
+        }
+        Tensor output = Tensor.of(inputs[0].dtype(), new int[0], new double[] {sum / p.length});
+        return Forward.of(output, Tensor.of(inputs[0].dtype(), inputs[0].shape(), difference));
+    }
+
+    @Override
+    public Tensor[] backward(BackwardContext context, Tensor gradient) {
+        Tensor difference = context.saved(0);
+        double scale = 2 * gradient.item() / difference.size();
+        Tensor gradPrediction = difference.map(d -> d * scale);
+        return new Tensor[] {gradPrediction, gradPrediction.map(g -> -g)};
+    }
+}

@@ -1,0 +1,35 @@
+package dev.gradflow.core.ops;
+
+import dev.gradflow.core.tensor.Broadcast;
+import dev.gradflow.core.tensor.Tensor;
+
+/** {@code a − b}, broadcasting. ∂/∂a = 1, ∂/∂b = −1. */
+public record Sub() implements Op {
+    @Override
+    public String name() {
+        return "sub";
+    }
+
+    @Override
+    public int arity() {
+        return 2;
+    }
+
+    @Override
+    public int[] outputShape(int[][] inputShapes) {
+        return ElementwiseShapes.broadcast(name(), inputShapes);
+    }
+
+    @Override
+    public Forward forward(Tensor[] inputs) {
+        return Forward.of(Broadcast.apply(inputs[0], inputs[1], (a, b) -> a - b));
+    }
+
+    @Override
+    public Tensor[] backward(BackwardContext context, Tensor gradient) {
+        return new Tensor[] {
+            Broadcast.reduceTo(gradient, context.inputShape(0)),
+            Broadcast.reduceTo(gradient.map(g -> -g), context.inputShape(1))
+        };
+    }
+}

@@ -1,0 +1,92 @@
+package dev.gradflow.core.wire;
+
+import dev.gradflow.core.tape.GradientSet;
+import dev.gradflow.core.tensor.Tensor;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The answer for one batch: the value of a record on topic {@code gradients}, keyed by network id. Either the
+ * output value with the gradient for every parameter and input, or the reason there is none.
+ * <pre>
+ * 4 bytes  magic "GFGR", 1 byte version (1)
+ * string   batch id, string network id
+ * 1 byte   status: 0 = ok, 1 = failed
+ * failed:  string reason
+ * ok:      tensor output value;
+ *          int32 parameter count, then per parameter: string name, tensor gradient;
+ *          int32 input count, then per input: string name, tensor gradient
+ * </pre>
+ *
+ * @param batchId the batch this answers
+ * @param networkId the network that ran
+ * @param gradients the result, or null when the batch failed
+ * @param failure why the batch failed, or null
+ */
+public record GradientRecord(String batchId, String networkId, GradientSet gradients, String failure) {
+    static final byte[] MAGIC = {'G', 'F', 'G', 'R'};
+    static final byte VERSION = 1;
+    private static final int MAX_TENSORS = 1_000_000;
+
+    public GradientRecord {
+        if ((gradients == null) == (failure == null)) {
+            throw new IllegalArgumentException("a gradient record holds either gradients or a failure");
+        }
+    }
+
+    public static GradientRecord ok(String batchId, String networkId, GradientSet gradients) {
+        return new GradientRecord(batchId, networkId, gradients, null);
+    }
+
+    public static GradientRecord failed(String batchId, String networkId, String failure) {
+        return new GradientRecord(batchId, networkId, null, failure);
+    }
+
+    public boolean isFailed() {
+        return failure != null;
+    }
+
+    public byte[] encode() {
+        WireWriter writer = new WireWriter(4096).magic(MAGIC, VERSION).string(batchId).string(networkId);
+        if (failure != null) {
+            return writer.u8(1).string(failure).toByteArray();
+        }
+        writer.u8(0).tensor(gradients.output()).i32(gradients.parameters().size());
+        gradients.parameters().forEach((name, tensor) -> writer.string(name).tensor(tensor));
+        writer.i32(gradients.inputs().size());
+        gradients.inputs().forEach((name, tensor) -> writer.string(name).tensor(tensor));
+        return writer.toByteArray();
+    }
+
+    /** @throws WireFormatException saying what is wrong and where */
+    public static GradientRecord decode(byte[] bytes) {
+        WireReader reader = new WireReader(bytes, "gradient record");
+        reader.magic(MAGIC, VERSION);
+        String batchId = reader.string("batch id");
+        String networkId = reader.string("network id");
+        int status = reader.u8("status");
+        if (status == 1) {
+            String failure = reader.string("failure reason");
+            reader.end();
+            return failed(batchId, networkId, failure);
+        }
+        if (status != 0) {
+            throw reader.error("status " + status + " is neither 0 (ok) nor 1 (failed)");
+        }
+        Tensor output = reader.tensor("output value");
+        Map<String, Tensor> parameters = named(reader, "parameter");
+        Map<String, Tensor> inputs = named(reader, "input");
+        reader.end();
+        return ok(batchId, networkId, new GradientSet(output, parameters, inputs));
+    }
+
+    private static Map<String, Tensor> named(WireReader reader, String what) {
+        int count = reader.count(what + " count", MAX_TENSORS);
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        for (int i = 0; i < count; i++) {
+            String name = reader.string(what + " " + i + " name");
+            tensors.put(name, reader.tensor(what + " \"" + name + "\" gradient"));
+        }
+        return tensors;
+    }
+}

@@ -1,0 +1,152 @@
+package dev.gradflow.core.wire;
+
+import dev.gradflow.core.graph.NodeKind;
+import dev.gradflow.core.tape.Tape;
+import dev.gradflow.core.tape.TapeNode;
+import dev.gradflow.core.tensor.DType;
+import dev.gradflow.core.tensor.Shapes;
+import dev.gradflow.core.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The forward pass of one batch: the value of a record on topic {@code tapes}, keyed by network id. Either a
+ * tape, or the reason the forward pass failed (so that a failure still reaches the gradients topic).
+ * <pre>
+ * 4 bytes  magic "GFTP", 1 byte version (1)
+ * string   batch id, string network id
+ * 1 byte   status: 0 = ok, 1 = failed
+ * failed:  string reason
+ * ok:      1 byte dtype; int32 output index; int32 node count; then per node:
+ *            string name; 1 byte kind (0 input, 1 target, 2 parameter, 3 constant, 4 op);
+ *            1 byte rank, int32 dims;
+ *            op nodes only: string op; 1 byte attribute count, float64 each;
+ *                           1 byte input count, int32 each; 1 byte saved count, tensor each
+ *          then the output value (tensor)
+ * </pre>
+ *
+ * @param batchId the batch this tape answers
+ * @param networkId the network it ran
+ * @param tape the tape, or null when the forward pass failed
+ * @param failure why the forward pass failed, or null
+ */
+public record TapeRecord(String batchId, String networkId, Tape tape, String failure) {
+    static final byte[] MAGIC = {'G', 'F', 'T', 'P'};
+    static final byte VERSION = 1;
+    private static final int MAX_NODES = 1_000_000;
+
+    public TapeRecord {
+        if ((tape == null) == (failure == null)) {
+            throw new IllegalArgumentException("a tape record holds either a tape or a failure");
+        }
+    }
+
+    public static TapeRecord ok(String batchId, String networkId, Tape tape) {
+        return new TapeRecord(batchId, networkId, tape, null);
+    }
+
+    public static TapeRecord failed(String batchId, String networkId, String failure) {
+        return new TapeRecord(batchId, networkId, null, failure);
+    }
+
+    public boolean isFailed() {
+        return failure != null;
+    }
+
+    public byte[] encode() {
+        WireWriter writer = new WireWriter(4096).magic(MAGIC, VERSION).string(batchId).string(networkId);
+        if (failure != null) {
+            return writer.u8(1).string(failure).toByteArray();
+        }
+        writer.u8(0).u8(tape.dtype().wireCode()).i32(tape.output()).i32(tape.nodes().size());
+        for (TapeNode node : tape.nodes()) {
+            writer.string(node.name()).u8(node.kind().ordinal()).u8(node.shape().length);
+            for (int dim : node.shape()) {
+                writer.i32(dim);
+            }
+            if (node.kind() == NodeKind.OP) {
+                writer.string(node.op()).u8(node.attributes().length);
+                for (double attribute : node.attributes()) {
+                    writer.f64(attribute);
+                }
+                writer.u8(node.inputs().length);
+                for (int input : node.inputs()) {
+                    writer.i32(input);
+                }
+                writer.u8(node.saved().size());
+                node.saved().forEach(writer::tensor);
+            }
+        }
+        return writer.tensor(tape.outputValue()).toByteArray();
+    }
+
+    /** @throws WireFormatException saying what is wrong and where */
+    public static TapeRecord decode(byte[] bytes) {
+        WireReader reader = new WireReader(bytes, "tape record");
+        reader.magic(MAGIC, VERSION);
+        String batchId = reader.string("batch id");
+        String networkId = reader.string("network id");
+        int status = reader.u8("status");
+        if (status == 1) {
+            String failure = reader.string("failure reason");
+            reader.end();
+            return failed(batchId, networkId, failure);
+        }
+        if (status != 0) {
+            throw reader.error("status " + status + " is neither 0 (ok) nor 1 (failed)");
+        }
+        DType dtype;
+        try {
+            dtype = DType.fromWireCode((byte) reader.u8("dtype"));
+        } catch (IllegalArgumentException e) {
+            throw reader.error(e.getMessage());
+        }
+        int output = reader.count("output index", MAX_NODES);
+        int count = reader.count("node count", MAX_NODES);
+        List<TapeNode> nodes = new ArrayList<>();
+        NodeKind[] kinds = NodeKind.values();
+        for (int i = 0; i < count; i++) {
+            String field = "node " + i;
+            String name = reader.string(field + " name");
+            int kindCode = reader.u8(field + " kind");
+            if (kindCode >= kinds.length) {
+                throw reader.error(field + ": unknown kind " + kindCode);
+            }
+            int rank = reader.u8(field + " rank");
+            if (rank > Shapes.MAX_RANK) {
+                throw reader.error(field + ": rank " + rank + " exceeds the maximum " + Shapes.MAX_RANK);
+            }
+            int[] shape = new int[rank];
+            for (int d = 0; d < rank; d++) {
+                shape[d] = reader.count(field + " dimension " + d, Integer.MAX_VALUE);
+            }
+            NodeKind kind = kinds[kindCode];
+            if (kind != NodeKind.OP) {
+                nodes.add(TapeNode.leaf(name, kind, shape));
+                continue;
+            }
+            String op = reader.string(field + " op");
+            double[] attributes = new double[reader.u8(field + " attribute count")];
+            for (int a = 0; a < attributes.length; a++) {
+                attributes[a] = reader.f64(field + " attribute " + a);
+            }
+            int[] inputs = new int[reader.u8(field + " input count")];
+            for (int j = 0; j < inputs.length; j++) {
+                inputs[j] = reader.count(field + " input " + j, MAX_NODES);
+            }
+            int savedCount = reader.u8(field + " saved count");
+            List<Tensor> saved = new ArrayList<>(savedCount);
+            for (int s = 0; s < savedCount; s++) {
+                saved.add(reader.tensor(field + " saved " + s));
+            }
+            nodes.add(new TapeNode(name, kind, shape, op, attributes, inputs, saved));
+        }
+        Tensor outputValue = reader.tensor("output value");
+        reader.end();
+        if (output >= count) {
+            throw new WireFormatException("tape record: output index " + output + " is outside the " + count
+                    + " nodes");
+        }
+        return ok(batchId, networkId, new Tape(dtype, nodes, output, outputValue));
+    }
+}

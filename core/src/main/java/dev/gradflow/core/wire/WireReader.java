@@ -1,0 +1,147 @@
+package dev.gradflow.core.wire;
+
+import dev.gradflow.core.tensor.DType;
+import dev.gradflow.core.tensor.Shapes;
+import dev.gradflow.core.tensor.Tensor;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Reads what {@link WireWriter} wrote, checking every length against the bytes that are really there before
+ * allocating, so a hostile or truncated record fails with a message instead of exhausting memory.
+ */
+final class WireReader {
+    private final ByteBuffer buffer;
+    private final String what;
+
+    WireReader(byte[] bytes, String what) {
+        if (bytes == null) {
+            throw new WireFormatException(what + ": no bytes (null record value)");
+        }
+        this.buffer = ByteBuffer.wrap(bytes);
+        this.what = what;
+    }
+
+    WireFormatException error(String problem) {
+        return new WireFormatException(what + " at byte " + buffer.position() + ": " + problem);
+    }
+
+    void magic(byte[] expected, byte version) {
+        byte[] magic = new byte[expected.length];
+        need(expected.length + 1, "magic and version");
+        buffer.get(magic);
+        if (!Arrays.equals(magic, expected)) {
+            throw new WireFormatException(what + ": bad magic " + printable(magic) + ", expected "
+                    + printable(expected));
+        }
+        byte actual = buffer.get();
+        if (actual != version) {
+            throw new WireFormatException(what + ": unsupported version " + actual + ", this reader knows "
+                    + version);
+        }
+    }
+
+    private static String printable(byte[] bytes) {
+        StringBuilder text = new StringBuilder("\"");
+        for (byte b : bytes) {
+            text.append(b >= 32 && b < 127 ? Character.toString(b) : String.format("\\x%02x", b & 0xff));
+        }
+        return text.append('"').toString();
+    }
+
+    private void need(long bytes, String field) {
+        if (bytes < 0 || bytes > buffer.remaining()) {
+            throw error("truncated: " + field + " needs " + bytes + " bytes, " + buffer.remaining() + " remain");
+        }
+    }
+
+    int u8(String field) {
+        need(1, field);
+        return buffer.get() & 0xff;
+    }
+
+    int i32(String field) {
+        need(4, field);
+        return buffer.getInt();
+    }
+
+    /** A count or index that must lie in [0, max]. */
+    int count(String field, int max) {
+        int value = i32(field);
+        if (value < 0 || value > max) {
+            throw error(field + " " + value + " is outside [0, " + max + "]");
+        }
+        return value;
+    }
+
+    double f64(String field) {
+        need(8, field);
+        return buffer.getDouble();
+    }
+
+    String string(String field) {
+        int length = i32(field + " length");
+        need(length, field);
+        byte[] bytes = new byte[length];
+        buffer.get(bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    Tensor tensor(String field) {
+        try {
+            magic(TensorCodec.MAGIC, TensorCodec.VERSION);
+        } catch (WireFormatException e) {
+            throw error(field + ": " + e.getMessage());
+        }
+        DType dtype;
+        try {
+            dtype = DType.fromWireCode((byte) u8(field + " dtype"));
+        } catch (IllegalArgumentException e) {
+            throw error(field + ": " + e.getMessage());
+        }
+        int order = u8(field + " byte order");
+        if (order != TensorCodec.LITTLE_ENDIAN && order != TensorCodec.BIG_ENDIAN) {
+            throw error(field + ": byte order " + order + " is neither 0 (big-endian) nor 1 (little-endian)");
+        }
+        int rank = u8(field + " rank");
+        if (rank > Shapes.MAX_RANK) {
+            throw error(field + ": rank " + rank + " exceeds the maximum " + Shapes.MAX_RANK);
+        }
+        int[] shape = new int[rank];
+        long elements = 1;
+        for (int d = 0; d < rank; d++) {
+            shape[d] = i32(field + " dimension " + d);
+            if (shape[d] < 0) {
+                throw error(field + ": dimension " + d + " is negative (" + shape[d] + ")");
+            }
+            elements *= shape[d];
+            if (elements > Integer.MAX_VALUE) {
+                throw error(field + ": shape " + Shapes.format(Arrays.copyOf(shape, d + 1)) + " is too large");
+            }
+        }
+        need(elements * dtype.bytesPerElement(), field + " data of shape " + Shapes.format(shape));
+        double[] data = new double[(int) elements];
+        ByteBuffer slice = buffer.slice().order(order == TensorCodec.LITTLE_ENDIAN ? ByteOrder.LITTLE_ENDIAN
+                : ByteOrder.BIG_ENDIAN);
+        switch (dtype) {
+            case FLOAT64 -> slice.asDoubleBuffer().get(data);
+            case FLOAT32 -> {
+                var floats = slice.asFloatBuffer();
+                for (int i = 0; i < data.length; i++) {
+                    data[i] = floats.get();
+                }
+            }
+            default -> throw new IllegalStateException("unhandled dtype " + dtype);
+        }
+        buffer.position(buffer.position() + (int) elements * dtype.bytesPerElement());
+        return Tensor.of(dtype, shape, data);
+    }
+
+    void end() {
+        if (buffer.hasRemaining()) {
+            throw error(buffer.remaining() + " unexpected trailing bytes");
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package dev.gradflow.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.gradflow.core.tape.GradientSet;
+import dev.gradflow.core.tensor.Tensor;
+import dev.gradflow.core.testing.Engine;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The worked examples of the chapter (partial derivatives, the gradient, the chain rule), through the core. */
+class ChapterExamplesTest {
+
+    /** y = ReLU(w·x + b), with w and b as parameters and x as the input. */
+    static final String SINGLE_NEURON = """
+            {"kind": "graph",
+             "inputs": {"x": {"shape": [3]}},
+             "parameters": {"w": {"value": [-3, -1, 2]}, "b": {"value": 1}},
+             "nodes": [
+               {"name": "wx", "op": "mul", "inputs": ["w", "x"]},
+               {"name": "dot", "op": "sum", "inputs": ["wx"]},
+               {"name": "z", "op": "add", "inputs": ["dot", "b"]},
+               {"name": "y", "op": "relu", "inputs": ["z"]}],
+             "output": "y"}""";
+
+    /** f(x, y, z) = 3x³z − y² + 5z + 2yz, every variable an input. */
+    static final String POLYNOMIAL = """
+            {"kind": "graph",
+             "inputs": {"x": {"shape": []}, "y": {"shape": []}, "z": {"shape": []}},
+             "constants": {"three": {"value": 3}, "five": {"value": 5}, "two": {"value": 2}},
+             "nodes": [
+               {"name": "x3", "op": "pow", "inputs": ["x"], "exponent": 3},
+               {"name": "x3z", "op": "mul", "inputs": ["x3", "z"]},
+               {"name": "t1", "op": "mul", "inputs": ["three", "x3z"]},
+               {"name": "t2", "op": "pow", "inputs": ["y"], "exponent": 2},
+               {"name": "t3", "op": "mul", "inputs": ["five", "z"]},
+               {"name": "yz", "op": "mul", "inputs": ["y", "z"]},
+               {"name": "t4", "op": "mul", "inputs": ["two", "yz"]},
+               {"name": "a", "op": "sub", "inputs": ["t1", "t2"]},
+               {"name": "b", "op": "add", "inputs": ["a", "t3"]},
+               {"name": "f", "op": "add", "inputs": ["b", "t4"]}],
+             "output": "f"}""";
+
+    /** h(x) = 3(2x²)⁵ as the chain f(g(x)) with g(x) = 2x² and f(y) = 3y⁵. */
+    static final String CHAIN = """
+            {"kind": "graph",
+             "inputs": {"x": {"shape": []}},
+             "constants": {"two": {"value": 2}, "three": {"value": 3}},
+             "nodes": [
+               {"name": "x2", "op": "pow", "inputs": ["x"], "exponent": 2},
+               {"name": "g", "op": "mul", "inputs": ["two", "x2"]},
+               {"name": "g5", "op": "pow", "inputs": ["g"], "exponent": 5},
+               {"name": "h", "op": "mul", "inputs": ["three", "g5"]}],
+             "output": "h"}""";
+
+    static final String MAX = """
+            {"kind": "graph",
+             "inputs": {"x": {"shape": []}, "y": {"shape": []}},
+             "nodes": [{"name": "m", "op": "max", "inputs": ["x", "y"]}],
+             "output": "m"}""";
+
+    static final String RELU = """
+            {"kind": "graph",
+             "inputs": {"x": {"shape": []}},
+             "nodes": [{"name": "r", "op": "relu", "inputs": ["x"]}],
+             "output": "r"}""";
+
+    @Test
+    void singleNeuronGradientIsTheInputsForWeightsAndTheWeightsForInputs() {
+        GradientSet result = Engine.gradients(SINGLE_NEURON, Map.of("x", Tensor.vector(1, -2, 3)));
+
+        assertThat(result.output().item()).isEqualTo(6.0);
+        assertThat(result.parameters().get("w").data()).containsExactly(1, -2, 3);
+        assertThat(result.parameters().get("b").item()).isEqualTo(1.0);
+        assertThat(result.inputs().get("x").data()).containsExactly(-3, -1, 2);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1, 2, 3", "-1.5, 0.5, 2", "0, 0, 0", "2, -3, -1", "0.25, 4, -0.5"})
+    void polynomialGradientMatchesTheChapterFormula(double x, double y, double z) {
+        GradientSet result = Engine.gradients(POLYNOMIAL,
+                Map.of("x", Tensor.scalar(x), "y", Tensor.scalar(y), "z", Tensor.scalar(z)));
+
+        assertThat(result.output().item()).isCloseTo(3 * x * x * x * z - y * y + 5 * z + 2 * y * z, within(1e-12));
+        assertThat(result.inputs().get("x").item()).isCloseTo(9 * x * x * z, within(1e-12));
+        assertThat(result.inputs().get("y").item()).isCloseTo(-2 * y + 2 * z, within(1e-12));
+        assertThat(result.inputs().get("z").item()).isCloseTo(3 * x * x * x + 5 + 2 * y, within(1e-12));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1", "0.5", "-1.2", "2"})
+    void chainRuleGivesNineHundredSixtyXToTheNinth(double x) {
+        GradientSet result = Engine.gradients(CHAIN, Map.of("x", Tensor.scalar(x)));
+
+        assertThat(result.inputs().get("x").item()).isCloseTo(960 * Math.pow(x, 9),
+                within(1e-12 * Math.max(1, Math.abs(960 * Math.pow(x, 9)))));
+    }
+
+    @Test
+    void chainRuleAtOneIsExactly960() {
+        assertThat(Engine.gradients(CHAIN, Map.of("x", Tensor.scalar(1))).inputs().get("x").item()).isEqualTo(960.0);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"3, 5, 0, 1", "5, 3, 1, 0", "2, 2, 0, 1", "-1, -4, 1, 0"})
+    void maxPassesTheGradientToTheLargerInput(double x, double y, double dx, double dy) {
+        GradientSet result = Engine.gradients(MAX, Map.of("x", Tensor.scalar(x), "y", Tensor.scalar(y)));
+
+        assertThat(result.output().item()).isEqualTo(Math.max(x, y));
+        assertThat(result.inputs().get("x").item()).isEqualTo(dx);
+        assertThat(result.inputs().get("y").item()).isEqualTo(dy);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"2.5, 1", "0, 0", "-3, 0"})
+    void reluDerivativeIsOneAboveZeroAndZeroOtherwise(double x, double derivative) {
+        assertThat(Engine.gradients(RELU, Map.of("x", Tensor.scalar(x))).inputs().get("x").item())
+                .isEqualTo(derivative);
+    }
+}
