@@ -6,67 +6,30 @@ import static org.assertj.core.api.Assertions.within;
 import dev.gradflow.core.tape.GradientSet;
 import dev.gradflow.core.tensor.Tensor;
 import dev.gradflow.core.testing.Engine;
+import dev.gradflow.core.testing.Examples;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The worked examples of the chapter (partial derivatives, the gradient, the chain rule), through the core. */
+/**
+ * The worked examples of the chapter (partial derivatives, the gradient, the chain rule), through the core. The
+ * definitions are the ones in {@code examples/}, which the README and the end-to-end test use too.
+ */
 class ChapterExamplesTest {
 
     /** y = ReLU(w·x + b), with w and b as parameters and x as the input. */
-    static final String SINGLE_NEURON = """
-            {"kind": "graph",
-             "inputs": {"x": {"shape": [3]}},
-             "parameters": {"w": {"value": [-3, -1, 2]}, "b": {"value": 1}},
-             "nodes": [
-               {"name": "wx", "op": "mul", "inputs": ["w", "x"]},
-               {"name": "dot", "op": "sum", "inputs": ["wx"]},
-               {"name": "z", "op": "add", "inputs": ["dot", "b"]},
-               {"name": "y", "op": "relu", "inputs": ["z"]}],
-             "output": "y"}""";
+    static final String SINGLE_NEURON = Examples.network("single-neuron");
 
     /** f(x, y, z) = 3x³z − y² + 5z + 2yz, every variable an input. */
-    static final String POLYNOMIAL = """
-            {"kind": "graph",
-             "inputs": {"x": {"shape": []}, "y": {"shape": []}, "z": {"shape": []}},
-             "constants": {"three": {"value": 3}, "five": {"value": 5}, "two": {"value": 2}},
-             "nodes": [
-               {"name": "x3", "op": "pow", "inputs": ["x"], "exponent": 3},
-               {"name": "x3z", "op": "mul", "inputs": ["x3", "z"]},
-               {"name": "t1", "op": "mul", "inputs": ["three", "x3z"]},
-               {"name": "t2", "op": "pow", "inputs": ["y"], "exponent": 2},
-               {"name": "t3", "op": "mul", "inputs": ["five", "z"]},
-               {"name": "yz", "op": "mul", "inputs": ["y", "z"]},
-               {"name": "t4", "op": "mul", "inputs": ["two", "yz"]},
-               {"name": "a", "op": "sub", "inputs": ["t1", "t2"]},
-               {"name": "b", "op": "add", "inputs": ["a", "t3"]},
-               {"name": "f", "op": "add", "inputs": ["b", "t4"]}],
-             "output": "f"}""";
+    static final String POLYNOMIAL = Examples.network("polynomial");
 
     /** h(x) = 3(2x²)⁵ as the chain f(g(x)) with g(x) = 2x² and f(y) = 3y⁵. */
-    static final String CHAIN = """
-            {"kind": "graph",
-             "inputs": {"x": {"shape": []}},
-             "constants": {"two": {"value": 2}, "three": {"value": 3}},
-             "nodes": [
-               {"name": "x2", "op": "pow", "inputs": ["x"], "exponent": 2},
-               {"name": "g", "op": "mul", "inputs": ["two", "x2"]},
-               {"name": "g5", "op": "pow", "inputs": ["g"], "exponent": 5},
-               {"name": "h", "op": "mul", "inputs": ["three", "g5"]}],
-             "output": "h"}""";
+    static final String CHAIN = Examples.network("chain-rule");
 
-    static final String MAX = """
-            {"kind": "graph",
-             "inputs": {"x": {"shape": []}, "y": {"shape": []}},
-             "nodes": [{"name": "m", "op": "max", "inputs": ["x", "y"]}],
-             "output": "m"}""";
+    static final String MAX = Examples.network("max");
 
-    static final String RELU = """
-            {"kind": "graph",
-             "inputs": {"x": {"shape": []}},
-             "nodes": [{"name": "r", "op": "relu", "inputs": ["x"]}],
-             "output": "r"}""";
+    static final String RELU = Examples.network("relu");
 
     @Test
     void singleNeuronGradientIsTheInputsForWeightsAndTheWeightsForInputs() {

@@ -35,6 +35,8 @@ public final class TensorCodec {
     /** @throws WireFormatException when the bytes are not exactly one valid tensor */
     public static Tensor decode(byte[] bytes) {
         WireReader reader = new WireReader(bytes, "tensor");
+        reader.magic(MAGIC, VERSION);
+        reader.rewind();
         Tensor tensor = reader.tensor("tensor");
         reader.end();
         return tensor;

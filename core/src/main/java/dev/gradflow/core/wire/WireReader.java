@@ -28,19 +28,26 @@ final class WireReader {
         return new WireFormatException(what + " at byte " + buffer.position() + ": " + problem);
     }
 
+    /** The record's own magic and version, at the start. */
     void magic(byte[] expected, byte version) {
-        byte[] magic = new byte[expected.length];
+        String problem = magicProblem(expected, version);
+        if (problem != null) {
+            throw new WireFormatException(what + ": " + problem);
+        }
+    }
+
+    private String magicProblem(byte[] expected, byte version) {
         need(expected.length + 1, "magic and version");
+        byte[] magic = new byte[expected.length];
         buffer.get(magic);
         if (!Arrays.equals(magic, expected)) {
-            throw new WireFormatException(what + ": bad magic " + printable(magic) + ", expected "
-                    + printable(expected));
+            return "bad magic " + printable(magic) + ", expected " + printable(expected);
         }
         byte actual = buffer.get();
         if (actual != version) {
-            throw new WireFormatException(what + ": unsupported version " + actual + ", this reader knows "
-                    + version);
+            return "unsupported version " + actual + ", this reader knows " + version;
         }
+        return null;
     }
 
     private static String printable(byte[] bytes) {
@@ -90,10 +97,9 @@ final class WireReader {
     }
 
     Tensor tensor(String field) {
-        try {
-            magic(TensorCodec.MAGIC, TensorCodec.VERSION);
-        } catch (WireFormatException e) {
-            throw error(field + ": " + e.getMessage());
+        String problem = magicProblem(TensorCodec.MAGIC, TensorCodec.VERSION);
+        if (problem != null) {
+            throw error(field + ": " + problem);
         }
         DType dtype;
         try {
@@ -137,6 +143,11 @@ final class WireReader {
         }
         buffer.position(buffer.position() + (int) elements * dtype.bytesPerElement());
         return Tensor.of(dtype, shape, data);
+    }
+
+    /** Back to the first byte, to read again what a check has just read. */
+    void rewind() {
+        buffer.position(0);
     }
 
     void end() {
