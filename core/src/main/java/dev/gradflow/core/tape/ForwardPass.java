@@ -2,16 +2,14 @@ package dev.gradflow.core.tape;
 
 import dev.gradflow.core.graph.CompiledGraph;
 import dev.gradflow.core.graph.DefinitionException;
+import dev.gradflow.core.graph.Feeds;
 import dev.gradflow.core.graph.GraphNode;
 import dev.gradflow.core.graph.NodeKind;
 import dev.gradflow.core.ops.Forward;
-import dev.gradflow.core.tensor.Shapes;
 import dev.gradflow.core.tensor.Tensor;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /** Runs a compiled graph on one batch and records the tape. */
 public final class ForwardPass {
@@ -25,7 +23,7 @@ public final class ForwardPass {
      * @throws DefinitionException naming the fed tensor ({@code inputs.x}) or the node that failed
      */
     public static Tape record(CompiledGraph graph, Map<String, Tensor> feeds) {
-        checkFeeds(graph, feeds);
+        Feeds.check(graph, feeds);
         List<GraphNode> nodes = graph.nodes();
         Tensor[] values = new Tensor[nodes.size()];
         List<TapeNode> tape = new ArrayList<>(nodes.size());
@@ -58,54 +56,5 @@ public final class ForwardPass {
             tape.add(TapeNode.leaf(node.name(), node.kind(), values[i].shape()));
         }
         return new Tape(graph.dtype(), tape, graph.output(), values[graph.output()]);
-    }
-
-    /** Every input and target fed, nothing else, shapes as declared, one consistent batch size. */
-    private static void checkFeeds(CompiledGraph graph, Map<String, Tensor> feeds) {
-        Set<String> expected = new HashSet<>();
-        int batchSize = -1;
-        String batchSizeFrom = null;
-        for (GraphNode node : graph.fedNodes()) {
-            String section = node.kind() == NodeKind.INPUT ? "inputs" : "targets";
-            String path = section + "." + node.name();
-            expected.add(node.name());
-            Tensor value = feeds.get(node.name());
-            if (value == null) {
-                throw new DefinitionException(path, "is required by the network");
-            }
-            if (value.dtype() != graph.dtype()) {
-                throw new DefinitionException(path, "has dtype " + value.dtype().label() + ", the network uses "
-                        + graph.dtype().label());
-            }
-            int[] declared = node.shape();
-            int[] actual = value.shape();
-            boolean matches = declared.length == actual.length;
-            for (int d = 0; matches && d < declared.length; d++) {
-                if (declared[d] == Shapes.ANY) {
-                    if (batchSize == -1) {
-                        batchSize = actual[d];
-                        batchSizeFrom = path;
-                    } else if (actual[d] != batchSize) {
-                        throw new DefinitionException(path, "has batch size " + actual[d] + " but " + batchSizeFrom
-                                + " has " + batchSize);
-                    }
-                } else {
-                    matches = declared[d] == actual[d];
-                }
-            }
-            if (!matches) {
-                throw new DefinitionException(path, "has shape " + Shapes.format(actual) + ", expected "
-                        + Shapes.format(declared) + " (N is the batch size)");
-            }
-            if (value.size() == 0) {
-                throw new DefinitionException(path, "is empty; the batch size must be at least 1");
-            }
-        }
-        for (String name : feeds.keySet()) {
-            if (!expected.contains(name)) {
-                throw new DefinitionException("inputs." + name, "the network has no input or target named \""
-                        + name + "\"; expected " + expected.stream().sorted().toList());
-            }
-        }
     }
 }

@@ -1,0 +1,2 @@
+/** Typed configuration of the forward-service. */
+package dev.gradflow.forward.config;

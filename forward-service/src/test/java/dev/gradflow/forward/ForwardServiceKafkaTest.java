@@ -1,0 +1,151 @@
+package dev.gradflow.forward;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+
+import dev.gradflow.core.tape.BackwardPass;
+import dev.gradflow.core.tape.GradientSet;
+import dev.gradflow.core.tensor.Tensor;
+import dev.gradflow.core.wire.BatchRecord;
+import dev.gradflow.core.wire.TapeRecord;
+import dev.gradflow.kafka.broker.KafkaBrokerTestResource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The forward-service against a real in-process Kafka broker: records in, tapes (or dead letters) out. */
+@QuarkusTest
+@WithTestResource(KafkaBrokerTestResource.class)
+class ForwardServiceKafkaTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrapServers;
+
+    KafkaCompanion companion;
+
+    @BeforeEach
+    void connect() {
+        companion = new KafkaCompanion(bootstrapServers);
+    }
+
+    @AfterEach
+    void close() {
+        companion.close();
+    }
+
+    private static byte[] example(String name) throws IOException {
+        return Files.readAllBytes(Path.of("..", "examples", name + ".network.json"));
+    }
+
+    private void produce(String topic, String key, byte[] value) {
+        companion.produce(String.class, byte[].class)
+                .fromRecords(new ProducerRecord<>(topic, key, value))
+                .awaitCompletion(TIMEOUT);
+    }
+
+    private ConsumerRecord<String, byte[]> awaitRecord(String topic, Predicate<ConsumerRecord<String, byte[]>> match) {
+        return companion.consume(String.class, byte[].class)
+                .withOffsetReset("earliest")
+                .withProp("max.partition.fetch.bytes", "67108864")
+                .fromTopics(topic, records -> records.filter(match).select().first())
+                .awaitCompletion(TIMEOUT)
+                .getFirstRecord();
+    }
+
+    private TapeRecord awaitTape(String batchId) {
+        ConsumerRecord<String, byte[]> record = awaitRecord("tapes",
+                r -> TapeRecord.decode(r.value()).batchId().equals(batchId));
+        TapeRecord tape = TapeRecord.decode(record.value());
+        assertThat(record.key()).as("tapes are keyed by network id").isEqualTo(tape.networkId());
+        return tape;
+    }
+
+    @Test
+    void aBatchBecomesATapeWhoseBackwardPassGivesTheChaptersGradients() throws IOException {
+        String network = "net-" + UUID.randomUUID();
+        produce("network-definitions", network, example("single-neuron"));
+        String batchId = "batch-" + UUID.randomUUID();
+        produce("batches", network, new BatchRecord(batchId, network, Map.of("x", Tensor.vector(1, -2, 3))).encode());
+
+        TapeRecord tape = awaitTape(batchId);
+
+        assertThat(tape.isFailed()).isFalse();
+        assertThat(tape.networkId()).isEqualTo(network);
+        GradientSet gradients = BackwardPass.run(tape.tape());
+        assertThat(gradients.output().item()).isEqualTo(6.0);
+        assertThat(gradients.parameters().get("w").data()).containsExactly(1, -2, 3);
+        assertThat(gradients.inputs().get("x").data()).containsExactly(-3, -1, 2);
+    }
+
+    @Test
+    void aBatchThatArrivesBeforeItsDefinitionWaitsForIt() throws IOException {
+        String network = "net-" + UUID.randomUUID();
+        String batchId = "early-" + UUID.randomUUID();
+        produce("batches", network, new BatchRecord(batchId, network, Map.of("x", Tensor.scalar(1))).encode());
+        produce("network-definitions", network, example("chain-rule"));
+
+        TapeRecord tape = awaitTape(batchId);
+
+        assertThat(BackwardPass.run(tape.tape()).inputs().get("x").item()).isEqualTo(960.0);
+    }
+
+    @Test
+    void aBatchOfTheWrongShapeBecomesAFailedTapeNamingTheField() throws IOException {
+        String network = "net-" + UUID.randomUUID();
+        produce("network-definitions", network, example("single-neuron"));
+        String batchId = "bad-" + UUID.randomUUID();
+        produce("batches", network, new BatchRecord(batchId, network, Map.of("x", Tensor.vector(1, 2))).encode());
+
+        TapeRecord tape = awaitTape(batchId);
+
+        assertThat(tape.failure()).isEqualTo("inputs.x: has shape [2], expected [3] (N is the batch size)");
+    }
+
+    @Test
+    void bytesThatAreNotABatchGoToTheDeadLetterTopicAndTheServiceCarriesOn() throws IOException {
+        String network = "net-" + UUID.randomUUID();
+        produce("network-definitions", network, example("single-neuron"));
+        produce("batches", network, "definitely not a batch".getBytes(StandardCharsets.UTF_8));
+        String batchId = "after-" + UUID.randomUUID();
+        produce("batches", network, new BatchRecord(batchId, network, Map.of("x", Tensor.vector(1, -2, 3))).encode());
+
+        ConsumerRecord<String, byte[]> deadLetter = awaitRecord("batches-dead-letters",
+                r -> new String(r.value(), StandardCharsets.UTF_8).equals("definitely not a batch"));
+        Header reason = deadLetter.headers().lastHeader("dead-letter-reason");
+        assertThat(new String(reason.value(), StandardCharsets.UTF_8))
+                .contains("batch record: bad magic \"defi\", expected \"GFBA\"");
+        assertThat(awaitTape(batchId).isFailed()).isFalse();
+    }
+
+    @Test
+    void healthAndMetricsAreServed() throws IOException {
+        String network = "net-" + UUID.randomUUID();
+        produce("network-definitions", network, example("relu"));
+        String batchId = "metrics-" + UUID.randomUUID();
+        produce("batches", network, new BatchRecord(batchId, network, Map.of("x", Tensor.scalar(2))).encode());
+        awaitTape(batchId);
+
+        given().when().get("/q/health").then().statusCode(200).body("status", is("UP"));
+        given().when().get("/q/metrics").then().statusCode(200)
+                .body(containsString("gradflow_records_processed_total{channel=\"batches\",outcome=\"ok\"}"))
+                .body(containsString("gradflow_processing_time_seconds_count{stage=\"forward\"}"));
+    }
+}

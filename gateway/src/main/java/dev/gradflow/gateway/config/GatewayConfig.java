@@ -1,0 +1,26 @@
+package dev.gradflow.gateway.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** Settings under {@code gradflow.gateway}. */
+@ConfigMapping(prefix = "gradflow.gateway")
+public interface GatewayConfig {
+
+    /** Largest number of elements in one tensor of a definition or a batch. */
+    @WithDefault("16777216")
+    long maxTensorElements();
+
+    /** Largest number of nodes in a network's graph. */
+    @WithDefault("10000")
+    int maxNodes();
+
+    /** Memory the result store may use (approximate bytes of tensors); the oldest results are dropped first. */
+    @WithDefault("536870912")
+    long resultsMaxBytes();
+
+    /** How long a REST call waits for Kafka to acknowledge the record it publishes. */
+    @WithDefault("PT30S")
+    Duration publishTimeout();
+}

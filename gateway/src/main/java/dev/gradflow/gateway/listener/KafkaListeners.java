@@ -1,0 +1,65 @@
+package dev.gradflow.gateway.listener;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gradflow.core.wire.GradientRecord;
+import dev.gradflow.gateway.service.GatewayService;
+import dev.gradflow.gateway.service.NetworkCatalog;
+import dev.gradflow.gateway.service.ResultStore;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.kafka.Record;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+/**
+ * Keeps the catalog and the result store current. Each gateway instance reads both topics whole, in its own
+ * consumer group, so any instance can answer for any network and any batch. A record it cannot read is logged and
+ * skipped: the services that own these topics dead-letter such records, and the gateway only mirrors them.
+ */
+@ApplicationScoped
+public class KafkaListeners {
+    private static final Logger LOG = Logger.getLogger(KafkaListeners.class);
+
+    @Inject
+    NetworkCatalog catalog;
+
+    @Inject
+    ResultStore results;
+
+    @Inject
+    GatewayService service;
+
+    @Inject
+    ObjectMapper json;
+
+    @Incoming("network-definitions-in")
+    @Blocking
+    public void definition(Record<String, byte[]> record) {
+        String networkId = record.key();
+        if (networkId == null) {
+            LOG.warn("skipping a network definition without a key");
+            return;
+        }
+        if (record.value() == null) {
+            catalog.remove(networkId);
+            return;
+        }
+        try {
+            catalog.put(networkId, service.compile(json.readValue(record.value(), Object.class)));
+        } catch (IOException | IllegalArgumentException e) {
+            LOG.warnf("skipping network %s: %s", networkId, e.getMessage());
+        }
+    }
+
+    @Incoming("gradients")
+    @Blocking
+    public void gradients(Record<String, byte[]> record) {
+        try {
+            results.answered(GradientRecord.decode(record.value()));
+        } catch (IllegalArgumentException e) {
+            LOG.warnf("skipping an unreadable gradient record: %s", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,5 @@
+package dev.gradflow.gateway.rest;
+
+/** Answer to a registration: the id to submit batches to. */
+public record NetworkCreated(String networkId) {
+}

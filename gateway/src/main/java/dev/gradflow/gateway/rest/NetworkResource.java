@@ -1,0 +1,76 @@
+package dev.gradflow.gateway.rest;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gradflow.gateway.service.GatewayService;
+import dev.gradflow.gateway.service.NetworkCatalog;
+import dev.gradflow.gateway.service.UnknownNetworkException;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.net.URI;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Network definitions: register one, look one up, submit batches to one. */
+@Path("/networks")
+@Tag(name = "networks")
+@Produces(MediaType.APPLICATION_JSON)
+public class NetworkResource {
+
+    @Inject
+    GatewayService service;
+
+    @Inject
+    NetworkCatalog catalog;
+
+    @Inject
+    ObjectMapper json;
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Register a network definition",
+            description = "A graph of named nodes (\"kind\": \"graph\") or a layer list (\"kind\": \"layers\"); see"
+                    + " the README. The definition is checked completely (names, references, cycles, op attributes,"
+                    + " shapes) before it is published to the network-definitions topic.")
+    @APIResponse(responseCode = "201", description = "Registered; the body holds the network id")
+    @APIResponse(responseCode = "400", description = "Malformed JSON or an invalid definition; names the field")
+    @APIResponse(responseCode = "503", description = "Kafka did not acknowledge the definition")
+    public Response register(byte[] body) throws IOException {
+        String networkId = service.register(RequestBodies.read(json, body));
+        return Response.created(URI.create("/networks/" + networkId)).entity(new NetworkCreated(networkId)).build();
+    }
+
+    @GET
+    @Path("/{networkId}")
+    @Operation(summary = "What a registered network takes: input, target and parameter shapes")
+    @APIResponse(responseCode = "200", description = "The network's summary")
+    @APIResponse(responseCode = "404", description = "No such network")
+    public NetworkSummary describe(@PathParam("networkId") String networkId) {
+        return NetworkSummary.of(networkId, catalog.find(networkId)
+                .orElseThrow(() -> new UnknownNetworkException(networkId)));
+    }
+
+    @POST
+    @Path("/{networkId}/batches")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Submit a batch",
+            description = "{\"inputs\": {name: nested array}, \"targets\": {name: nested array}}. The batch is"
+                    + " checked against the network's shapes, then published to the batches topic.")
+    @APIResponse(responseCode = "202", description = "Accepted; the result will appear at /batches/{batchId}")
+    @APIResponse(responseCode = "400", description = "Malformed JSON or a batch that does not fit; names the field")
+    @APIResponse(responseCode = "404", description = "No such network")
+    @APIResponse(responseCode = "503", description = "Kafka did not acknowledge the batch")
+    public Response submit(@PathParam("networkId") String networkId, byte[] body) throws IOException {
+        String batchId = service.submit(networkId, RequestBodies.read(json, body));
+        return Response.accepted(new BatchAccepted(batchId, networkId, "pending"))
+                .location(URI.create("/batches/" + batchId)).build();
+    }
+}

@@ -1,0 +1,33 @@
+package dev.gradflow.gateway.rest;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+
+/**
+ * Request bodies are read into a generic JSON tree and handed to the core, which names the offending field in
+ * every error. Nothing in a body is ever bound to an arbitrary class: definitions are data, never code.
+ */
+final class RequestBodies {
+    private RequestBodies() {
+    }
+
+    static Object read(ObjectMapper json, byte[] body) throws IOException {
+        if (body == null || body.length == 0) {
+            throw new MalformedBodyException("the body is empty; expected a JSON object");
+        }
+        Object tree = json.readValue(body, Object.class);
+        if (tree == null) {
+            throw new MalformedBodyException("the body is JSON null; expected an object");
+        }
+        return tree;
+    }
+
+    /** A body that is valid JSON but not usable at all. */
+    static final class MalformedBodyException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        MalformedBodyException(String message) {
+            super(message);
+        }
+    }
+}

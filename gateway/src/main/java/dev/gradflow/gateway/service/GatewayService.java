@@ -1,0 +1,91 @@
+package dev.gradflow.gateway.service;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gradflow.core.graph.CompiledGraph;
+import dev.gradflow.core.graph.DefinitionParser;
+import dev.gradflow.core.graph.Feeds;
+import dev.gradflow.core.graph.GraphCompiler;
+import dev.gradflow.core.graph.Limits;
+import dev.gradflow.core.tensor.Tensor;
+import dev.gradflow.core.wire.BatchRecord;
+import dev.gradflow.gateway.config.GatewayConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.util.Map;
+import java.util.UUID;
+
+/** Registers networks and accepts batches: check with the core first, then publish. */
+@ApplicationScoped
+public class GatewayService {
+
+    @Inject
+    NetworkCatalog catalog;
+
+    @Inject
+    ResultStore results;
+
+    @Inject
+    Publisher publisher;
+
+    @Inject
+    ObjectMapper json;
+
+    @Inject
+    GatewayConfig config;
+
+    @Inject
+    MeterRegistry meters;
+
+    private Limits limits;
+    private DefinitionParser parser;
+
+    @PostConstruct
+    void start() {
+        limits = new Limits(config.maxTensorElements(), config.maxNodes());
+        parser = new DefinitionParser(limits);
+    }
+
+    /**
+     * Checks a definition (a parsed JSON tree), publishes it under a new id, and returns the id.
+     *
+     * @throws dev.gradflow.core.graph.DefinitionException naming the field, when the definition is invalid
+     */
+    public String register(Object definitionTree) throws IOException {
+        CompiledGraph graph = compile(definitionTree);
+        String networkId = UUID.randomUUID().toString();
+        publisher.definition(networkId, json.writeValueAsBytes(definitionTree));
+        catalog.put(networkId, graph);
+        count("network-definitions");
+        return networkId;
+    }
+
+    /** Compiles a definition tree; also used for definitions read from the topic. */
+    public CompiledGraph compile(Object definitionTree) {
+        return GraphCompiler.compile(parser.parse(definitionTree), limits);
+    }
+
+    /**
+     * Checks a batch against its network, publishes it, and returns the new batch id.
+     *
+     * @throws UnknownNetworkException when the network is not registered
+     * @throws dev.gradflow.core.graph.DefinitionException naming the field, when the batch does not fit
+     */
+    public String submit(String networkId, Object batchTree) {
+        CompiledGraph graph = catalog.find(networkId).orElseThrow(() -> new UnknownNetworkException(networkId));
+        Map<String, Tensor> feeds = Feeds.parse(batchTree, graph, limits);
+        String batchId = UUID.randomUUID().toString();
+        results.pending(batchId, networkId);
+        publisher.batch(networkId, new BatchRecord(batchId, networkId, feeds).encode());
+        count("batches");
+        return batchId;
+    }
+
+    private void count(String channel) {
+        Counter.builder("gradflow.records.published").description("Records the gateway published")
+                .tag("channel", channel).register(meters).increment();
+    }
+}

@@ -1,0 +1,68 @@
+package dev.gradflow.gateway.service;
+
+import dev.gradflow.gateway.config.GatewayConfig;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Metadata;
+
+/**
+ * Publishes keyed records and waits for the broker's acknowledgement, so a REST call answers 201/202 only for a
+ * record that is really on Kafka, and a Kafka failure reaches the caller as a 503.
+ */
+@ApplicationScoped
+public class Publisher {
+
+    @Inject
+    @Channel("network-definitions")
+    Emitter<byte[]> definitions;
+
+    @Inject
+    @Channel("batches")
+    Emitter<byte[]> batches;
+
+    @Inject
+    GatewayConfig config;
+
+    public void definition(String networkId, byte[] json) {
+        send(definitions, "network-definitions", networkId, json);
+    }
+
+    public void batch(String networkId, byte[] record) {
+        send(batches, "batches", networkId, record);
+    }
+
+    private void send(Emitter<byte[]> emitter, String topic, String key, byte[] value) {
+        CompletableFuture<Void> acknowledged = new CompletableFuture<>();
+        OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder().withKey(key)
+                .build();
+        emitter.send(Message.of(value, Metadata.of(metadata),
+                () -> {
+                    acknowledged.complete(null);
+                    return CompletableFuture.completedFuture(null);
+                },
+                failure -> {
+                    acknowledged.completeExceptionally(failure);
+                    return CompletableFuture.completedFuture(null);
+                }));
+        try {
+            acknowledged.get(config.publishTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new PublishException("Kafka rejected the record for topic " + topic + ": " + e.getCause(),
+                    e.getCause());
+        } catch (TimeoutException e) {
+            throw new PublishException("Kafka did not acknowledge the record for topic " + topic + " within "
+                    + config.publishTimeout(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PublishException("interrupted while publishing to " + topic, e);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package dev.gradflow.gateway.service;
+
+import dev.gradflow.core.tensor.Tensor;
+import dev.gradflow.core.wire.GradientRecord;
+import dev.gradflow.gateway.config.GatewayConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Batches submitted here and answers read from {@code gradients}, by batch id, bounded by memory: when the
+ * tensors held exceed {@code gradflow.gateway.results-max-bytes}, the oldest entries go first. The topic remains
+ * the record of every answer; this store only serves recent ones over REST.
+ */
+@ApplicationScoped
+public class ResultStore {
+    private static final long ENTRY_OVERHEAD = 256;
+
+    private final Map<String, BatchState> states = new LinkedHashMap<>();
+    private final Map<String, Long> sizes = new LinkedHashMap<>();
+    private long bytes;
+
+    @Inject
+    GatewayConfig config;
+
+    /** Records that a batch was submitted and waits for its answer. */
+    public synchronized void pending(String batchId, String networkId) {
+        if (!states.containsKey(batchId)) {
+            store(new BatchState(batchId, networkId, null));
+        }
+    }
+
+    /** Records an answer. */
+    public synchronized void answered(GradientRecord result) {
+        store(new BatchState(result.batchId(), result.networkId(), result));
+    }
+
+    public synchronized Optional<BatchState> find(String batchId) {
+        return Optional.ofNullable(states.get(batchId));
+    }
+
+    private void store(BatchState state) {
+        Long previous = sizes.remove(state.batchId());
+        if (previous != null) {
+            bytes -= previous;
+            states.remove(state.batchId());
+        }
+        long size = sizeOf(state);
+        states.put(state.batchId(), state);
+        sizes.put(state.batchId(), size);
+        bytes += size;
+        Iterator<Map.Entry<String, Long>> oldest = sizes.entrySet().iterator();
+        while (bytes > config.resultsMaxBytes() && oldest.hasNext()) {
+            Map.Entry<String, Long> entry = oldest.next();
+            if (entry.getKey().equals(state.batchId())) {
+                break;
+            }
+            bytes -= entry.getValue();
+            states.remove(entry.getKey());
+            oldest.remove();
+        }
+    }
+
+    private static long sizeOf(BatchState state) {
+        long size = ENTRY_OVERHEAD;
+        GradientRecord result = state.result();
+        if (result != null && !result.isFailed()) {
+            size += tensorBytes(result.gradients().output());
+            for (Tensor tensor : result.gradients().parameters().values()) {
+                size += tensorBytes(tensor);
+            }
+            for (Tensor tensor : result.gradients().inputs().values()) {
+                size += tensorBytes(tensor);
+            }
+        }
+        return size;
+    }
+
+    private static long tensorBytes(Tensor tensor) {
+        return (long) tensor.size() * Double.BYTES;
+    }
+}

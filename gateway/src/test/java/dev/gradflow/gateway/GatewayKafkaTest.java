@@ -1,0 +1,203 @@
+package dev.gradflow.gateway;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.nullValue;
+
+import dev.gradflow.core.tape.GradientSet;
+import dev.gradflow.core.tensor.Tensor;
+import dev.gradflow.core.wire.BatchRecord;
+import dev.gradflow.core.wire.GradientRecord;
+import dev.gradflow.kafka.broker.KafkaBrokerTestResource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.awaitility.Awaitility;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The gateway against a real in-process Kafka broker: REST in, records out; gradient records in, REST out. */
+@QuarkusTest
+@WithTestResource(KafkaBrokerTestResource.class)
+class GatewayKafkaTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrapServers;
+
+    KafkaCompanion companion;
+
+    @BeforeEach
+    void connect() {
+        companion = new KafkaCompanion(bootstrapServers);
+    }
+
+    @AfterEach
+    void close() {
+        companion.close();
+    }
+
+    private static String example(String file) throws IOException {
+        return Files.readString(Path.of("..", "examples", file));
+    }
+
+    private ConsumerRecord<String, byte[]> awaitRecord(String topic, Predicate<ConsumerRecord<String, byte[]>> match) {
+        return companion.consume(String.class, byte[].class)
+                .withOffsetReset("earliest")
+                .withProp("max.partition.fetch.bytes", "67108864")
+                .fromTopics(topic, records -> records.filter(match).select().first())
+                .awaitCompletion(TIMEOUT)
+                .getFirstRecord();
+    }
+
+    private static String register(String definition) {
+        return given().contentType(ContentType.JSON).body(definition)
+                .when().post("/networks")
+                .then().statusCode(201).header("Location", containsString("/networks/"))
+                .extract().path("networkId");
+    }
+
+    @Test
+    void aRegisteredDefinitionIsPublishedKeyedByItsId() throws IOException {
+        String networkId = register(example("single-neuron.network.json"));
+
+        ConsumerRecord<String, byte[]> record = awaitRecord("network-definitions", r -> networkId.equals(r.key()));
+
+        assertThat(new String(record.value(), StandardCharsets.UTF_8)).contains("\"op\":\"relu\"");
+        given().when().get("/networks/" + networkId).then().statusCode(200)
+                .body("inputs.x", equalTo(List.of(3)))
+                .body("parameters.w", equalTo(List.of(3)))
+                .body("parameters.b", equalTo(List.of()))
+                .body("output", is("y"));
+    }
+
+    @Test
+    void anAcceptedBatchIsPublishedAndItsResultServedWhenTheGradientsArrive() throws IOException {
+        String networkId = register(example("single-neuron.network.json"));
+        String batchId = given().contentType(ContentType.JSON).body(example("single-neuron.batch.json"))
+                .when().post("/networks/" + networkId + "/batches")
+                .then().statusCode(202).body("status", is("pending"))
+                .header("Location", containsString("/batches/"))
+                .extract().path("batchId");
+
+        ConsumerRecord<String, byte[]> record = awaitRecord("batches",
+                r -> BatchRecord.decode(r.value()).batchId().equals(batchId));
+        assertThat(record.key()).isEqualTo(networkId);
+        assertThat(BatchRecord.decode(record.value()).tensors()).isEqualTo(Map.of("x", Tensor.vector(1, -2, 3)));
+        given().when().get("/batches/" + batchId).then().statusCode(200).body("status", is("pending"));
+
+        GradientSet answer = new GradientSet(Tensor.scalar(6), Map.of("w", Tensor.vector(1, -2, 3), "b",
+                Tensor.scalar(1)), Map.of("x", Tensor.vector(-3, -1, 2)));
+        companion.produce(String.class, byte[].class).fromRecords(new ProducerRecord<>("gradients", networkId,
+                GradientRecord.ok(batchId, networkId, answer).encode())).awaitCompletion(TIMEOUT);
+
+        Awaitility.await().atMost(30, TimeUnit.SECONDS).untilAsserted(() ->
+                given().when().get("/batches/" + batchId).then().statusCode(200)
+                        .body("status", is("done"))
+                        .body("output", is(6.0f))
+                        .body("parameterGradients.w", equalTo(List.of(1.0f, -2.0f, 3.0f)))
+                        .body("parameterGradients.b", is(1.0f))
+                        .body("inputGradients.x", equalTo(List.of(-3.0f, -1.0f, 2.0f)))
+                        .body("error", nullValue()));
+    }
+
+    @Test
+    void aFailedAnswerIsServedWithItsReason() throws IOException {
+        String networkId = register(example("chain-rule.network.json"));
+        String batchId = given().contentType(ContentType.JSON).body(example("chain-rule.batch.json"))
+                .when().post("/networks/" + networkId + "/batches").then().statusCode(202).extract().path("batchId");
+        companion.produce(String.class, byte[].class).fromRecords(new ProducerRecord<>("gradients", networkId,
+                GradientRecord.failed(batchId, networkId, "something broke").encode())).awaitCompletion(TIMEOUT);
+
+        Awaitility.await().atMost(30, TimeUnit.SECONDS).untilAsserted(() ->
+                given().when().get("/batches/" + batchId).then().statusCode(200)
+                        .body("status", is("failed")).body("error", is("something broke")));
+    }
+
+    @Test
+    void aDefinitionWrittenStraightToTheTopicIsAcceptedToo() throws IOException {
+        String networkId = "external-" + UUID.randomUUID();
+        companion.produce(String.class, byte[].class).fromRecords(new ProducerRecord<>("network-definitions",
+                networkId, example("relu.network.json").getBytes(StandardCharsets.UTF_8))).awaitCompletion(TIMEOUT);
+
+        Awaitility.await().atMost(30, TimeUnit.SECONDS).untilAsserted(() ->
+                given().contentType(ContentType.JSON).body("{\"inputs\": {\"x\": 0}}")
+                        .when().post("/networks/" + networkId + "/batches").then().statusCode(202));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            broken JSON | {"kind": "graph", | $ | $: malformed JSON at line 1, column 18: Unexpected end-of-input within/between Object entries
+            empty body | '' | $ | $: the body is empty; expected a JSON object
+            not an object | [1, 2] | $ | $: expected an object, got an array
+            unknown op | {"kind": "graph", "inputs": {"x": {"shape": []}}, "nodes": [{"name": "y", "op": "sigmoid", "inputs": ["x"]}], "output": "y"} | nodes[0].op | nodes[0].op: unknown op 'sigmoid', expected one of [add, div, exp, log, matmul, max, mean, mean-squared-error, mul, neg, pow, relu, softmax-cross-entropy, sub, sum, transpose]
+            wrong type | {"kind": "layers", "inputSize": "four", "layers": [], "loss": "mean-squared-error"} | inputSize | inputSize: expected a number, got the string "four"
+            infinite value | {"kind": "graph", "inputs": {}, "parameters": {"w": {"value": [1, 1e999]}}, "nodes": [{"name": "s", "op": "sum", "inputs": ["w"]}], "output": "s"} | parameters.w.value[1] | parameters.w.value[1]: must be a finite number, got Infinity
+            """)
+    void aBadDefinitionIsRejectedNamingTheField(String title, String body, String field, String message) {
+        given().contentType(ContentType.JSON).body(body)
+                .when().post("/networks")
+                .then().statusCode(400)
+                .body("status", is(400)).body("field", is(field)).body("message", is(message));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            wrong shape | {"inputs": {"x": [1, 2]}} | inputs.x | inputs.x: has shape [2], expected [3] (N is the batch size)
+            unknown input | {"inputs": {"x": [1, 2, 3], "q": 1}} | inputs.q | inputs.q: the network has no input named "q"; expected [x]
+            missing inputs | {} | inputs | inputs: is required; the network expects [x]
+            ragged | {"inputs": {"x": [[1], 2, 3]}} | inputs.x[1] | inputs.x[1]: expected an array of length 1 (shape [3, 1]), got 2
+            unknown field | {"inputs": {"x": [1, 2, 3]}, "weights": 1} | weights | weights: unknown field, expected one of [inputs, targets]
+            """)
+    void aBadBatchIsRejectedNamingTheField(String title, String body, String field, String message) throws IOException {
+        String networkId = register(example("single-neuron.network.json"));
+        given().contentType(ContentType.JSON).body(body)
+                .when().post("/networks/" + networkId + "/batches")
+                .then().statusCode(400).body("field", is(field)).body("message", is(message));
+    }
+
+    @Test
+    void aBodyThatIsNotJsonIs415() {
+        given().contentType(ContentType.TEXT).body("hello").when().post("/networks")
+                .then().statusCode(415).body("status", is(415)).body("message", is("the body must be JSON (Content-Type: application/json)"));
+    }
+
+    @Test
+    void unknownNetworksAndBatchesAre404() {
+        given().contentType(ContentType.JSON).body("{\"inputs\": {}}")
+                .when().post("/networks/nope/batches")
+                .then().statusCode(404).body("message", is("network \"nope\" is not registered"));
+        given().when().get("/networks/nope").then().statusCode(404);
+        given().when().get("/batches/nope").then().statusCode(404).body("message", is("batch \"nope\" is not known"));
+    }
+
+    @Test
+    void healthMetricsAndOpenApiAreServed() throws IOException {
+        register(example("relu.network.json"));
+        given().when().get("/q/health").then().statusCode(200).body("status", is("UP"));
+        given().when().get("/q/metrics").then().statusCode(200)
+                .body(containsString("gradflow_records_published_total{channel=\"network-definitions\"}"));
+        given().when().get("/q/openapi?format=json").then().statusCode(200)
+                .body(containsString("/networks/{networkId}/batches"));
+    }
+}

@@ -1,0 +1,152 @@
+package dev.gradflow.gradient;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gradflow.core.graph.DefinitionParser;
+import dev.gradflow.core.graph.GraphCompiler;
+import dev.gradflow.core.graph.Limits;
+import dev.gradflow.core.graph.NodeKind;
+import dev.gradflow.core.tape.ForwardPass;
+import dev.gradflow.core.tape.Tape;
+import dev.gradflow.core.tape.TapeNode;
+import dev.gradflow.core.tensor.DType;
+import dev.gradflow.core.tensor.Tensor;
+import dev.gradflow.core.wire.GradientRecord;
+import dev.gradflow.core.wire.TapeRecord;
+import dev.gradflow.kafka.broker.KafkaBrokerTestResource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The gradient-service against a real in-process Kafka broker: tapes in, gradients (or dead letters) out. */
+@QuarkusTest
+@WithTestResource(KafkaBrokerTestResource.class)
+class GradientServiceKafkaTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrapServers;
+
+    KafkaCompanion companion;
+
+    @BeforeEach
+    void connect() {
+        companion = new KafkaCompanion(bootstrapServers);
+    }
+
+    @AfterEach
+    void close() {
+        companion.close();
+    }
+
+    private void produce(String topic, String key, byte[] value) {
+        companion.produce(String.class, byte[].class)
+                .fromRecords(new ProducerRecord<>(topic, key, value))
+                .awaitCompletion(TIMEOUT);
+    }
+
+    private ConsumerRecord<String, byte[]> awaitRecord(String topic, Predicate<ConsumerRecord<String, byte[]>> match) {
+        return companion.consume(String.class, byte[].class)
+                .withOffsetReset("earliest")
+                .withProp("max.partition.fetch.bytes", "67108864")
+                .fromTopics(topic, records -> records.filter(match).select().first())
+                .awaitCompletion(TIMEOUT)
+                .getFirstRecord();
+    }
+
+    private GradientRecord awaitAnswer(String batchId) {
+        ConsumerRecord<String, byte[]> record = awaitRecord("gradients",
+                r -> GradientRecord.decode(r.value()).batchId().equals(batchId));
+        GradientRecord answer = GradientRecord.decode(record.value());
+        assertThat(record.key()).as("gradients are keyed by network id").isEqualTo(answer.networkId());
+        return answer;
+    }
+
+    private static Tape polynomialTape(double x, double y, double z) throws IOException {
+        Object tree = new ObjectMapper()
+                .readValue(Path.of("..", "examples", "polynomial.network.json").toFile(), Object.class);
+        var graph = GraphCompiler.compile(new DefinitionParser(Limits.DEFAULT).parse(tree), Limits.DEFAULT);
+        return ForwardPass.record(graph, Map.of("x", Tensor.scalar(x), "y", Tensor.scalar(y), "z", Tensor.scalar(z)));
+    }
+
+    @Test
+    void aTapeIsAnsweredWithTheGradientOfTheChaptersPolynomial() throws IOException {
+        String batchId = "batch-" + UUID.randomUUID();
+        double x = 1.5;
+        double y = -2;
+        double z = 0.5;
+        produce("tapes", "net-1", TapeRecord.ok(batchId, "net-1", polynomialTape(x, y, z)).encode());
+
+        GradientRecord answer = awaitAnswer(batchId);
+
+        assertThat(answer.isFailed()).isFalse();
+        assertThat(answer.gradients().inputs().get("x").item()).isCloseTo(9 * x * x * z, within(1e-12));
+        assertThat(answer.gradients().inputs().get("y").item()).isCloseTo(-2 * y + 2 * z, within(1e-12));
+        assertThat(answer.gradients().inputs().get("z").item()).isCloseTo(3 * x * x * x + 5 + 2 * y, within(1e-12));
+    }
+
+    @Test
+    void aTapeWithAnUnknownOpIsAnsweredWithAFailureNamingTheNode() {
+        String batchId = "unknown-op-" + UUID.randomUUID();
+        Tape tape = new Tape(DType.FLOAT64, List.of(
+                TapeNode.leaf("x", NodeKind.INPUT, new int[0]),
+                new TapeNode("y", NodeKind.OP, new int[0], "gelu", new double[0], new int[] {0}, List.of())),
+                1, Tensor.scalar(0.5));
+        produce("tapes", "net-2", TapeRecord.ok(batchId, "net-2", tape).encode());
+
+        assertThat(awaitAnswer(batchId).failure())
+                .startsWith("failed to compute gradient for node \"y\" (#1, op \"gelu\"): unknown op 'gelu'");
+    }
+
+    @Test
+    void aFailedForwardPassIsPassedOnAsAFailedAnswer() {
+        String batchId = "failed-" + UUID.randomUUID();
+        produce("tapes", "net-3", TapeRecord.failed(batchId, "net-3", "inputs.x: is required by the network").encode());
+
+        assertThat(awaitAnswer(batchId).failure()).isEqualTo("inputs.x: is required by the network");
+    }
+
+    @Test
+    void bytesThatAreNotATapeGoToTheDeadLetterTopicAndTheServiceCarriesOn() throws IOException {
+        produce("tapes", "net-4", "garbage".getBytes(StandardCharsets.UTF_8));
+        String batchId = "after-garbage-" + UUID.randomUUID();
+        produce("tapes", "net-4", TapeRecord.ok(batchId, "net-4", polynomialTape(1, 2, 3)).encode());
+
+        ConsumerRecord<String, byte[]> deadLetter = awaitRecord("tapes-dead-letters",
+                r -> new String(r.value(), StandardCharsets.UTF_8).equals("garbage"));
+        assertThat(new String(deadLetter.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8))
+                .contains("tape record: bad magic");
+        assertThat(awaitAnswer(batchId).isFailed()).isFalse();
+    }
+
+    @Test
+    void healthAndMetricsAreServed() throws IOException {
+        String batchId = "metrics-" + UUID.randomUUID();
+        produce("tapes", "net-5", TapeRecord.ok(batchId, "net-5", polynomialTape(0, 0, 0)).encode());
+        awaitAnswer(batchId);
+
+        given().when().get("/q/health").then().statusCode(200).body("status", is("UP"));
+        given().when().get("/q/metrics").then().statusCode(200)
+                .body(containsString("gradflow_records_processed_total{channel=\"tapes\",outcome=\"ok\"}"))
+                .body(containsString("gradflow_processing_time_seconds_count{stage=\"backward\"}"));
+    }
+}
