@@ -1,6 +1,7 @@
 package dev.gradflow.gateway.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.gradflow.core.graph.NestedArrays;
 import dev.gradflow.core.tensor.Tensor;
 import dev.gradflow.gateway.service.BatchState;
@@ -13,6 +14,7 @@ import java.util.Map;
  * every parameter (by its stable name) and every input, as nested arrays shaped like the tensors themselves.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"batchId", "networkId", "status", "output", "parameterGradients", "inputGradients", "error"})
 public record BatchResult(String batchId, String networkId, String status, Object output,
         Map<String, Object> parameterGradients, Map<String, Object> inputGradients, String error) {
 

@@ -139,6 +139,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 server = candidate;
                 return;
             } catch (Exception e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
                 shutdownQuietly(candidate);
                 // All ports were free a moment ago, so a bind failure means another process took one in
                 // between; the next attempt probes again, and fails plainly if a requested port is taken.
@@ -187,19 +190,22 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             return;
         }
         state = State.CLOSED;
-        if (server != null) {
-            long startNanos = System.nanoTime();
-            server.shutdown();
-            server.awaitShutdown();
+        try {
+            if (server != null) {
+                long startNanos = System.nanoTime();
+                server.shutdown();
+                server.awaitShutdown();
+                LOG.info("Kafka broker on {}:{} stopped in {} ms", HOST, brokerPort,
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+            }
+        } finally {
             server = null;
-            LOG.info("Kafka broker on {}:{} stopped in {} ms", HOST, brokerPort,
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
-        }
-        if (deleteLogDirOnClose && logDir != null) {
-            try {
-                Utils.delete(logDir.toFile());
-            } catch (IOException e) {
-                throw new UncheckedIOException("Could not delete Kafka log dir " + logDir, e);
+            if (deleteLogDirOnClose && logDir != null) {
+                try {
+                    Utils.delete(logDir.toFile());
+                } catch (IOException e) {
+                    throw new UncheckedIOException("Could not delete Kafka log dir " + logDir, e);
+                }
             }
         }
     }

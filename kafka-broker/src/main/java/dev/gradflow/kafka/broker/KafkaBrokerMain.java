@@ -51,8 +51,7 @@ public final class KafkaBrokerMain {
         try {
             broker.start();
         } catch (RuntimeException e) {
-            System.err.println("Kafka broker failed to start: " + e.getMessage());
-            e.printStackTrace();
+            e.printStackTrace(); // its first line is the message, e.g. that the port is in use
             System.exit(1);
         }
         System.out.println("Kafka broker ready on " + broker.bootstrapServers());

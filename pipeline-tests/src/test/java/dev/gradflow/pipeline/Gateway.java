@@ -1,0 +1,64 @@
+package dev.gradflow.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+
+/** A small client of the gateway's REST API, as a user would drive it. */
+final class Gateway {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String baseUrl;
+
+    Gateway(String baseUrl) {
+        this.baseUrl = baseUrl;
+    }
+
+    /** POST /networks; returns the network id. */
+    String register(String definitionJson) throws IOException, InterruptedException {
+        JsonNode body = post("/networks", definitionJson, 201);
+        return body.get("networkId").asText();
+    }
+
+    /** POST /networks/{id}/batches; returns the batch id. */
+    String submit(String networkId, String batchJson) throws IOException, InterruptedException {
+        JsonNode body = post("/networks/" + networkId + "/batches", batchJson, 202);
+        assertThat(body.get("status").asText()).isEqualTo("pending");
+        return body.get("batchId").asText();
+    }
+
+    /** Polls GET /batches/{id} until it is no longer pending. */
+    JsonNode awaitResult(String batchId, Duration timeout) throws IOException, InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (true) {
+            HttpResponse<byte[]> response = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/batches/"
+                    + batchId)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(response.statusCode()).as("GET /batches/%s", batchId).isEqualTo(200);
+            JsonNode body = JSON.readTree(response.body());
+            if (!body.get("status").asText().equals("pending")) {
+                return body;
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("batch " + batchId + " still pending after " + timeout);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private JsonNode post(String path, String json, int expectedStatus) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("POST %s: %s", path, response.body()).isEqualTo(expectedStatus);
+        return JSON.readTree(response.body());
+    }
+}

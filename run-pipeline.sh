@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# Runs the whole gradflow pipeline on this machine: builds it, starts a real Kafka broker (its own JVM) and the
+# three services, submits the demo networks through the gateway, prints their gradients, and keeps everything up
+# until Ctrl-C, then stops all it started.
+#
+#   ./run-pipeline.sh                     build, start, demo, wait for Ctrl-C
+#   ./run-pipeline.sh --exit-after-demo   the same, then stop (for scripts)
+#
+# Ports (override with the environment): Kafka 9092, gateway 8080, forward-service 8081, gradient-service 8082.
+# Logs: target/run/*.log.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+KAFKA_PORT=${GRADFLOW_KAFKA_PORT:-9092}
+GATEWAY_PORT=${GRADFLOW_GATEWAY_PORT:-8080}
+FORWARD_PORT=${GRADFLOW_FORWARD_PORT:-8081}
+GRADIENT_PORT=${GRADFLOW_GRADIENT_PORT:-8082}
+RUN_DIR=target/run
+GATEWAY=http://127.0.0.1:$GATEWAY_PORT
+EXIT_AFTER_DEMO=false
+[[ "${1:-}" == "--exit-after-demo" ]] && EXIT_AFTER_DEMO=true
+
+pids=()
+names=()
+
+stop_all() {
+  trap - EXIT INT TERM
+  if ((${#pids[@]})); then
+    echo
+    echo "Stopping ${names[*]}..."
+    for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill "${pids[$i]}" 2>/dev/null || true; done
+    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+    echo "Stopped."
+  fi
+}
+trap stop_all EXIT
+trap 'exit 130' INT TERM
+
+fail() { echo "error: $*" >&2; exit 1; }
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+for port in "$KAFKA_PORT" "$GATEWAY_PORT" "$FORWARD_PORT" "$GRADIENT_PORT"; do
+  port_in_use "$port" && fail "port $port is in use; stop what uses it or set GRADFLOW_*_PORT (see the script's header)"
+done
+
+echo "==> Building (./mvnw package -DskipTests)"
+./mvnw -B -q package -DskipTests
+mkdir -p "$RUN_DIR"
+
+# Waits until a file contains a line, or the process dies, or time runs out.
+await_line() { # file pattern seconds pid
+  for ((t = 0; t < $3 * 5; t++)); do
+    grep -q "$2" "$1" 2>/dev/null && return 0
+    kill -0 "$4" 2>/dev/null || fail "process $4 died; see $1"
+    sleep 0.2
+  done
+  fail "no '$2' in $1 after $3 s"
+}
+
+await_ready() { # name url seconds pid log
+  for ((t = 0; t < $3 * 5; t++)); do
+    curl -fs -o /dev/null "$2" && return 0
+    kill -0 "$4" 2>/dev/null || fail "$1 died; see $5"
+    sleep 0.2
+  done
+  fail "$1 was not ready after $3 s; see $5"
+}
+
+echo "==> Starting Kafka on 127.0.0.1:$KAFKA_PORT"
+java -Xmx1g -cp "kafka-broker/target/gradflow-kafka-broker-0.1.0-SNAPSHOT.jar:kafka-broker/target/lib/*" \
+  dev.gradflow.kafka.broker.KafkaBrokerMain "$KAFKA_PORT" >"$RUN_DIR/kafka.log" 2>&1 &
+pids+=($!); names+=(kafka)
+await_line "$RUN_DIR/kafka.log" "Kafka broker ready" 60 "${pids[-1]}"
+
+start_service() { # module port
+  local log="$RUN_DIR/$1.log"
+  echo "==> Starting $1 on 127.0.0.1:$2"
+  java -Xmx2g -Dkafka.bootstrap.servers="127.0.0.1:$KAFKA_PORT" -Dquarkus.http.port="$2" \
+    -jar "$1/target/quarkus-app/quarkus-run.jar" >"$log" 2>&1 &
+  pids+=($!); names+=("$1")
+}
+start_service forward-service "$FORWARD_PORT"
+start_service gradient-service "$GRADIENT_PORT"
+start_service gateway "$GATEWAY_PORT"
+await_ready forward-service "http://127.0.0.1:$FORWARD_PORT/q/health/ready" 90 "${pids[1]}" "$RUN_DIR/forward-service.log"
+await_ready gradient-service "http://127.0.0.1:$GRADIENT_PORT/q/health/ready" 90 "${pids[2]}" "$RUN_DIR/gradient-service.log"
+await_ready gateway "$GATEWAY/q/health/ready" 90 "${pids[3]}" "$RUN_DIR/gateway.log"
+
+json_field() { sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p"; }
+
+# Registers examples/<name>.network.json, submits <batch JSON>, waits for the answer and prints it.
+demo() { # title name batch-json
+  echo
+  echo "--- $1"
+  local network batch result
+  network=$(curl -fsS -H 'Content-Type: application/json' --data-binary "@examples/$2.network.json" \
+    "$GATEWAY/networks" | json_field networkId)
+  [[ -n "$network" ]] || fail "registering examples/$2.network.json failed"
+  batch=$(curl -fsS -H 'Content-Type: application/json' --data-binary "$3" \
+    "$GATEWAY/networks/$network/batches" | json_field batchId)
+  [[ -n "$batch" ]] || fail "submitting a batch to network $network failed"
+  echo "network $network, batch $batch: $3"
+  for ((t = 0; t < 300; t++)); do
+    result=$(curl -fsS "$GATEWAY/batches/$batch")
+    [[ "$result" == *'"status":"pending"'* ]] || break
+    sleep 0.1
+  done
+  echo "$result"
+}
+
+echo
+echo "==> Demo: the chapter's examples through gateway -> Kafka -> forward -> Kafka -> gradient -> gateway"
+demo "y = ReLU(w.x + b), x = [1, -2, 3], w = [-3, -1, 2], b = 1 (expect y = 6, dy/dw = x, dy/dx = w, dy/db = 1)" \
+  single-neuron "$(cat examples/single-neuron.batch.json)"
+demo "f = 3x^3 z - y^2 + 5z + 2yz at (1, 2, 3) (expect grad f = [9x^2 z, -2y + 2z, 3x^3 + 5 + 2y] = [27, 2, 12])" \
+  polynomial "$(cat examples/polynomial.batch.json)"
+demo "h(x) = 3(2x^2)^5 at x = 1 (expect h'(1) = 960)" chain-rule "$(cat examples/chain-rule.batch.json)"
+demo "max(x, y) at (3, 5) (expect d/dx = 0, d/dy = 1)" max '{"inputs": {"x": 3, "y": 5}}'
+demo "ReLU at 0 (expect ReLU'(0) = 0)" relu '{"inputs": {"x": 0}}'
+demo "Dense(4->8, ReLU) -> Dense(8->3) -> softmax cross-entropy on the book's 3-sample batch" \
+  mlp "$(cat examples/mlp.batch.json)"
+
+echo
+echo "The pipeline is running:"
+echo "  gateway           $GATEWAY  (OpenAPI UI: $GATEWAY/q/swagger-ui)"
+echo "  forward-service   http://127.0.0.1:$FORWARD_PORT/q/health, /q/metrics"
+echo "  gradient-service  http://127.0.0.1:$GRADIENT_PORT/q/health, /q/metrics"
+echo "  kafka             127.0.0.1:$KAFKA_PORT"
+echo "  logs              $RUN_DIR/"
+$EXIT_AFTER_DEMO && exit 0
+echo "Press Ctrl-C to stop."
+while true; do
+  for i in "${!pids[@]}"; do
+    kill -0 "${pids[$i]}" 2>/dev/null || fail "${names[$i]} stopped unexpectedly; see $RUN_DIR/${names[$i]}.log"
+  done
+  sleep 1
+done
