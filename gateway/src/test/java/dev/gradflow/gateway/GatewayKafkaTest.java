@@ -197,6 +197,9 @@ class GatewayKafkaTest {
         given().when().get("/q/health").then().statusCode(200).body("status", is("UP"));
         given().when().get("/q/metrics").then().statusCode(200)
                 .body(containsString("gradflow_records_published_total{channel=\"network-definitions\"}"));
+        Awaitility.await().atMost(30, TimeUnit.SECONDS).untilAsserted(() ->
+                given().when().get("/q/metrics").then().statusCode(200).body(containsString(
+                        "gradflow_records_processed_total{channel=\"network-definitions\",outcome=\"ok\"}")));
         given().when().get("/q/openapi?format=json").then().statusCode(200)
                 .body(containsString("/networks/{networkId}/batches"));
     }

@@ -5,6 +5,8 @@ import dev.gradflow.core.wire.GradientRecord;
 import dev.gradflow.gateway.service.GatewayService;
 import dev.gradflow.gateway.service.NetworkCatalog;
 import dev.gradflow.gateway.service.ResultStore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.kafka.Record;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -34,6 +36,9 @@ public class KafkaListeners {
     @Inject
     ObjectMapper json;
 
+    @Inject
+    MeterRegistry meters;
+
     @Incoming("network-definitions-in")
     @Blocking
     public void definition(Record<String, byte[]> record) {
@@ -48,9 +53,16 @@ public class KafkaListeners {
         }
         try {
             catalog.put(networkId, service.compile(json.readValue(record.value(), Object.class)));
+            count("network-definitions", "ok");
         } catch (IOException | IllegalArgumentException e) {
             LOG.warnf("skipping network %s: %s", networkId, e.getMessage());
+            count("network-definitions", "skipped");
         }
+    }
+
+    private void count(String channel, String outcome) {
+        Counter.builder("gradflow.records.processed").description("Records consumed and handled")
+                .tag("channel", channel).tag("outcome", outcome).register(meters).increment();
     }
 
     @Incoming("gradients")
@@ -58,8 +70,10 @@ public class KafkaListeners {
     public void gradients(Record<String, byte[]> record) {
         try {
             results.answered(GradientRecord.decode(record.value()));
+            count("gradients", "ok");
         } catch (IllegalArgumentException e) {
             LOG.warnf("skipping an unreadable gradient record: %s", e.getMessage());
+            count("gradients", "skipped");
         }
     }
 }
