@@ -11,9 +11,9 @@ import dev.gradflow.core.tensor.Tensor;
 import dev.gradflow.core.wire.BatchRecord;
 import dev.gradflow.core.wire.TapeRecord;
 import dev.gradflow.kafka.broker.KafkaBrokerTestResource;
+import dev.gradflow.kafka.broker.TopicProbe;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,9 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
@@ -39,39 +37,24 @@ class ForwardServiceKafkaTest {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
 
-    KafkaCompanion companion;
+    TopicProbe kafka;
 
     @BeforeEach
     void connect() {
-        companion = new KafkaCompanion(bootstrapServers);
+        kafka = new TopicProbe(bootstrapServers, TIMEOUT);
     }
 
     @AfterEach
     void close() {
-        companion.close();
+        kafka.close();
     }
 
     private static byte[] example(String name) throws IOException {
         return Files.readAllBytes(Path.of("..", "examples", name + ".network.json"));
     }
 
-    private void produce(String topic, String key, byte[] value) {
-        companion.produce(String.class, byte[].class)
-                .fromRecords(new ProducerRecord<>(topic, key, value))
-                .awaitCompletion(TIMEOUT);
-    }
-
-    private ConsumerRecord<String, byte[]> awaitRecord(String topic, Predicate<ConsumerRecord<String, byte[]>> match) {
-        return companion.consume(String.class, byte[].class)
-                .withOffsetReset("earliest")
-                .withProp("max.partition.fetch.bytes", "67108864")
-                .fromTopics(topic, records -> records.filter(match).select().first())
-                .awaitCompletion(TIMEOUT)
-                .getFirstRecord();
-    }
-
     private TapeRecord awaitTape(String batchId) {
-        ConsumerRecord<String, byte[]> record = awaitRecord("tapes",
+        ConsumerRecord<String, byte[]> record = kafka.awaitRecord("tapes",
                 r -> TapeRecord.decode(r.value()).batchId().equals(batchId));
         TapeRecord tape = TapeRecord.decode(record.value());
         assertThat(record.key()).as("tapes are keyed by network id").isEqualTo(tape.networkId());
@@ -81,9 +64,9 @@ class ForwardServiceKafkaTest {
     @Test
     void aBatchBecomesATapeWhoseBackwardPassGivesTheChaptersGradients() throws IOException {
         String network = "net-" + UUID.randomUUID();
-        produce("network-definitions", network, example("single-neuron"));
+        kafka.produce("network-definitions", network, example("single-neuron"));
         String batchId = "batch-" + UUID.randomUUID();
-        produce("batches", network, new BatchRecord(batchId, network, Map.of("x", Tensor.vector(1, -2, 3))).encode());
+        kafka.produce("batches", network, new BatchRecord(batchId, network, Map.of("x", Tensor.vector(1, -2, 3))).encode());
 
         TapeRecord tape = awaitTape(batchId);
 
@@ -99,8 +82,8 @@ class ForwardServiceKafkaTest {
     void aBatchThatArrivesBeforeItsDefinitionWaitsForIt() throws IOException {
         String network = "net-" + UUID.randomUUID();
         String batchId = "early-" + UUID.randomUUID();
-        produce("batches", network, new BatchRecord(batchId, network, Map.of("x", Tensor.scalar(1))).encode());
-        produce("network-definitions", network, example("chain-rule"));
+        kafka.produce("batches", network, new BatchRecord(batchId, network, Map.of("x", Tensor.scalar(1))).encode());
+        kafka.produce("network-definitions", network, example("chain-rule"));
 
         TapeRecord tape = awaitTape(batchId);
 
@@ -110,9 +93,9 @@ class ForwardServiceKafkaTest {
     @Test
     void aBatchOfTheWrongShapeBecomesAFailedTapeNamingTheField() throws IOException {
         String network = "net-" + UUID.randomUUID();
-        produce("network-definitions", network, example("single-neuron"));
+        kafka.produce("network-definitions", network, example("single-neuron"));
         String batchId = "bad-" + UUID.randomUUID();
-        produce("batches", network, new BatchRecord(batchId, network, Map.of("x", Tensor.vector(1, 2))).encode());
+        kafka.produce("batches", network, new BatchRecord(batchId, network, Map.of("x", Tensor.vector(1, 2))).encode());
 
         TapeRecord tape = awaitTape(batchId);
 
@@ -122,12 +105,12 @@ class ForwardServiceKafkaTest {
     @Test
     void bytesThatAreNotABatchGoToTheDeadLetterTopicAndTheServiceCarriesOn() throws IOException {
         String network = "net-" + UUID.randomUUID();
-        produce("network-definitions", network, example("single-neuron"));
-        produce("batches", network, "definitely not a batch".getBytes(StandardCharsets.UTF_8));
+        kafka.produce("network-definitions", network, example("single-neuron"));
+        kafka.produce("batches", network, "definitely not a batch".getBytes(StandardCharsets.UTF_8));
         String batchId = "after-" + UUID.randomUUID();
-        produce("batches", network, new BatchRecord(batchId, network, Map.of("x", Tensor.vector(1, -2, 3))).encode());
+        kafka.produce("batches", network, new BatchRecord(batchId, network, Map.of("x", Tensor.vector(1, -2, 3))).encode());
 
-        ConsumerRecord<String, byte[]> deadLetter = awaitRecord("batches-dead-letters",
+        ConsumerRecord<String, byte[]> deadLetter = kafka.awaitRecord("batches-dead-letters",
                 r -> new String(r.value(), StandardCharsets.UTF_8).equals("definitely not a batch"));
         Header reason = deadLetter.headers().lastHeader("dead-letter-reason");
         assertThat(new String(reason.value(), StandardCharsets.UTF_8))
@@ -138,9 +121,9 @@ class ForwardServiceKafkaTest {
     @Test
     void healthAndMetricsAreServed() throws IOException {
         String network = "net-" + UUID.randomUUID();
-        produce("network-definitions", network, example("relu"));
+        kafka.produce("network-definitions", network, example("relu"));
         String batchId = "metrics-" + UUID.randomUUID();
-        produce("batches", network, new BatchRecord(batchId, network, Map.of("x", Tensor.scalar(2))).encode());
+        kafka.produce("batches", network, new BatchRecord(batchId, network, Map.of("x", Tensor.scalar(2))).encode());
         awaitTape(batchId);
 
         given().when().get("/q/health").then().statusCode(200).body("status", is("UP"));

@@ -12,10 +12,10 @@ import dev.gradflow.core.tensor.Tensor;
 import dev.gradflow.core.wire.BatchRecord;
 import dev.gradflow.core.wire.GradientRecord;
 import dev.gradflow.kafka.broker.KafkaBrokerTestResource;
+import dev.gradflow.kafka.broker.TopicProbe;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,9 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.awaitility.Awaitility;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
@@ -45,29 +43,20 @@ class GatewayKafkaTest {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
 
-    KafkaCompanion companion;
+    TopicProbe kafka;
 
     @BeforeEach
     void connect() {
-        companion = new KafkaCompanion(bootstrapServers);
+        kafka = new TopicProbe(bootstrapServers, TIMEOUT);
     }
 
     @AfterEach
     void close() {
-        companion.close();
+        kafka.close();
     }
 
     private static String example(String file) throws IOException {
         return Files.readString(Path.of("..", "examples", file));
-    }
-
-    private ConsumerRecord<String, byte[]> awaitRecord(String topic, Predicate<ConsumerRecord<String, byte[]>> match) {
-        return companion.consume(String.class, byte[].class)
-                .withOffsetReset("earliest")
-                .withProp("max.partition.fetch.bytes", "67108864")
-                .fromTopics(topic, records -> records.filter(match).select().first())
-                .awaitCompletion(TIMEOUT)
-                .getFirstRecord();
     }
 
     private static String register(String definition) {
@@ -81,7 +70,7 @@ class GatewayKafkaTest {
     void aRegisteredDefinitionIsPublishedKeyedByItsId() throws IOException {
         String networkId = register(example("single-neuron.network.json"));
 
-        ConsumerRecord<String, byte[]> record = awaitRecord("network-definitions", r -> networkId.equals(r.key()));
+        ConsumerRecord<String, byte[]> record = kafka.awaitRecord("network-definitions", r -> networkId.equals(r.key()));
 
         assertThat(new String(record.value(), StandardCharsets.UTF_8)).contains("\"op\":\"relu\"");
         given().when().get("/networks/" + networkId).then().statusCode(200)
@@ -100,7 +89,7 @@ class GatewayKafkaTest {
                 .header("Location", containsString("/batches/"))
                 .extract().path("batchId");
 
-        ConsumerRecord<String, byte[]> record = awaitRecord("batches",
+        ConsumerRecord<String, byte[]> record = kafka.awaitRecord("batches",
                 r -> BatchRecord.decode(r.value()).batchId().equals(batchId));
         assertThat(record.key()).isEqualTo(networkId);
         assertThat(BatchRecord.decode(record.value()).tensors()).isEqualTo(Map.of("x", Tensor.vector(1, -2, 3)));
@@ -108,8 +97,7 @@ class GatewayKafkaTest {
 
         GradientSet answer = new GradientSet(Tensor.scalar(6), Map.of("w", Tensor.vector(1, -2, 3), "b",
                 Tensor.scalar(1)), Map.of("x", Tensor.vector(-3, -1, 2)));
-        companion.produce(String.class, byte[].class).fromRecords(new ProducerRecord<>("gradients", networkId,
-                GradientRecord.ok(batchId, networkId, answer).encode())).awaitCompletion(TIMEOUT);
+        kafka.produce("gradients", networkId, GradientRecord.ok(batchId, networkId, answer).encode());
 
         Awaitility.await().atMost(30, TimeUnit.SECONDS).untilAsserted(() ->
                 given().when().get("/batches/" + batchId).then().statusCode(200)
@@ -126,8 +114,7 @@ class GatewayKafkaTest {
         String networkId = register(example("chain-rule.network.json"));
         String batchId = given().contentType(ContentType.JSON).body(example("chain-rule.batch.json"))
                 .when().post("/networks/" + networkId + "/batches").then().statusCode(202).extract().path("batchId");
-        companion.produce(String.class, byte[].class).fromRecords(new ProducerRecord<>("gradients", networkId,
-                GradientRecord.failed(batchId, networkId, "something broke").encode())).awaitCompletion(TIMEOUT);
+        kafka.produce("gradients", networkId, GradientRecord.failed(batchId, networkId, "something broke").encode());
 
         Awaitility.await().atMost(30, TimeUnit.SECONDS).untilAsserted(() ->
                 given().when().get("/batches/" + batchId).then().statusCode(200)
@@ -137,8 +124,7 @@ class GatewayKafkaTest {
     @Test
     void aDefinitionWrittenStraightToTheTopicIsAcceptedToo() throws IOException {
         String networkId = "external-" + UUID.randomUUID();
-        companion.produce(String.class, byte[].class).fromRecords(new ProducerRecord<>("network-definitions",
-                networkId, example("relu.network.json").getBytes(StandardCharsets.UTF_8))).awaitCompletion(TIMEOUT);
+        kafka.produce("network-definitions", networkId, example("relu.network.json").getBytes(StandardCharsets.UTF_8));
 
         Awaitility.await().atMost(30, TimeUnit.SECONDS).untilAsserted(() ->
                 given().contentType(ContentType.JSON).body("{\"inputs\": {\"x\": 0}}")

@@ -19,9 +19,9 @@ import dev.gradflow.core.tensor.Tensor;
 import dev.gradflow.core.wire.GradientRecord;
 import dev.gradflow.core.wire.TapeRecord;
 import dev.gradflow.kafka.broker.KafkaBrokerTestResource;
+import dev.gradflow.kafka.broker.TopicProbe;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -29,9 +29,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,35 +44,20 @@ class GradientServiceKafkaTest {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
 
-    KafkaCompanion companion;
+    TopicProbe kafka;
 
     @BeforeEach
     void connect() {
-        companion = new KafkaCompanion(bootstrapServers);
+        kafka = new TopicProbe(bootstrapServers, TIMEOUT);
     }
 
     @AfterEach
     void close() {
-        companion.close();
-    }
-
-    private void produce(String topic, String key, byte[] value) {
-        companion.produce(String.class, byte[].class)
-                .fromRecords(new ProducerRecord<>(topic, key, value))
-                .awaitCompletion(TIMEOUT);
-    }
-
-    private ConsumerRecord<String, byte[]> awaitRecord(String topic, Predicate<ConsumerRecord<String, byte[]>> match) {
-        return companion.consume(String.class, byte[].class)
-                .withOffsetReset("earliest")
-                .withProp("max.partition.fetch.bytes", "67108864")
-                .fromTopics(topic, records -> records.filter(match).select().first())
-                .awaitCompletion(TIMEOUT)
-                .getFirstRecord();
+        kafka.close();
     }
 
     private GradientRecord awaitAnswer(String batchId) {
-        ConsumerRecord<String, byte[]> record = awaitRecord("gradients",
+        ConsumerRecord<String, byte[]> record = kafka.awaitRecord("gradients",
                 r -> GradientRecord.decode(r.value()).batchId().equals(batchId));
         GradientRecord answer = GradientRecord.decode(record.value());
         assertThat(record.key()).as("gradients are keyed by network id").isEqualTo(answer.networkId());
@@ -94,7 +77,7 @@ class GradientServiceKafkaTest {
         double x = 1.5;
         double y = -2;
         double z = 0.5;
-        produce("tapes", "net-1", TapeRecord.ok(batchId, "net-1", polynomialTape(x, y, z)).encode());
+        kafka.produce("tapes", "net-1", TapeRecord.ok(batchId, "net-1", polynomialTape(x, y, z)).encode());
 
         GradientRecord answer = awaitAnswer(batchId);
 
@@ -111,7 +94,7 @@ class GradientServiceKafkaTest {
                 TapeNode.leaf("x", NodeKind.INPUT, new int[0]),
                 new TapeNode("y", NodeKind.OP, new int[0], "gelu", new double[0], new int[] {0}, List.of())),
                 1, Tensor.scalar(0.5));
-        produce("tapes", "net-2", TapeRecord.ok(batchId, "net-2", tape).encode());
+        kafka.produce("tapes", "net-2", TapeRecord.ok(batchId, "net-2", tape).encode());
 
         assertThat(awaitAnswer(batchId).failure())
                 .startsWith("failed to compute gradient for node \"y\" (#1, op \"gelu\"): unknown op 'gelu'");
@@ -120,18 +103,18 @@ class GradientServiceKafkaTest {
     @Test
     void aFailedForwardPassIsPassedOnAsAFailedAnswer() {
         String batchId = "failed-" + UUID.randomUUID();
-        produce("tapes", "net-3", TapeRecord.failed(batchId, "net-3", "inputs.x: is required by the network").encode());
+        kafka.produce("tapes", "net-3", TapeRecord.failed(batchId, "net-3", "inputs.x: is required by the network").encode());
 
         assertThat(awaitAnswer(batchId).failure()).isEqualTo("inputs.x: is required by the network");
     }
 
     @Test
     void bytesThatAreNotATapeGoToTheDeadLetterTopicAndTheServiceCarriesOn() throws IOException {
-        produce("tapes", "net-4", "garbage".getBytes(StandardCharsets.UTF_8));
+        kafka.produce("tapes", "net-4", "garbage".getBytes(StandardCharsets.UTF_8));
         String batchId = "after-garbage-" + UUID.randomUUID();
-        produce("tapes", "net-4", TapeRecord.ok(batchId, "net-4", polynomialTape(1, 2, 3)).encode());
+        kafka.produce("tapes", "net-4", TapeRecord.ok(batchId, "net-4", polynomialTape(1, 2, 3)).encode());
 
-        ConsumerRecord<String, byte[]> deadLetter = awaitRecord("tapes-dead-letters",
+        ConsumerRecord<String, byte[]> deadLetter = kafka.awaitRecord("tapes-dead-letters",
                 r -> new String(r.value(), StandardCharsets.UTF_8).equals("garbage"));
         assertThat(new String(deadLetter.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8))
                 .contains("tape record: bad magic");
@@ -141,7 +124,7 @@ class GradientServiceKafkaTest {
     @Test
     void healthAndMetricsAreServed() throws IOException {
         String batchId = "metrics-" + UUID.randomUUID();
-        produce("tapes", "net-5", TapeRecord.ok(batchId, "net-5", polynomialTape(0, 0, 0)).encode());
+        kafka.produce("tapes", "net-5", TapeRecord.ok(batchId, "net-5", polynomialTape(0, 0, 0)).encode());
         awaitAnswer(batchId);
 
         given().when().get("/q/health").then().statusCode(200).body("status", is("UP"));
