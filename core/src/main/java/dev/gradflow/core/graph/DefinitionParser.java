@@ -15,6 +15,7 @@ import dev.gradflow.core.tensor.Shapes;
 import dev.gradflow.core.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,6 +33,8 @@ public final class DefinitionParser {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.\\-]{1,128}");
     private static final Pattern LAYER_NAME = Pattern.compile("[A-Za-z0-9_\\-]{1,128}");
     private static final int MAX_DIMENSION = 1 << 24;
+    /** The fields every op node has; any other field of a node is an attribute of its op. */
+    private static final Set<String> NODE_FIELDS = Set.of("name", "op", "inputs");
 
     private final Limits limits;
 
@@ -67,13 +70,12 @@ public final class DefinitionParser {
             return DType.FLOAT64;
         }
         String label = string(value, "dtype");
-        if (label.equals(DType.FLOAT32.label())) {
-            throw new DefinitionException("dtype", "float32 is not supported yet; use \"float64\"");
+        for (DType type : DType.values()) {
+            if (type.label().equals(label)) {
+                return type;
+            }
         }
-        if (!label.equals(DType.FLOAT64.label())) {
-            throw new DefinitionException("dtype", "unsupported dtype \"" + label + "\"; use \"float64\"");
-        }
-        return DType.FLOAT64;
+        throw new DefinitionException("dtype", "unsupported dtype \"" + label + "\"; use \"float32\" or \"float64\"");
     }
 
     private GraphDefinition parseGraph(Map<String, Object> root) {
@@ -161,7 +163,6 @@ public final class DefinitionParser {
 
     private static NodeDefinition node(Object tree, String path) {
         Map<String, Object> node = object(tree, path);
-        onlyKeys(node, path, Set.of("name", "op", "inputs", "exponent", "axis"));
         String name = name(string(required(node, path, "name"), child(path, "name")), child(path, "name"));
         String op = string(required(node, path, "op"), child(path, "op"));
         List<Object> inputList = array(required(node, path, "inputs"), child(path, "inputs"));
@@ -169,10 +170,9 @@ public final class DefinitionParser {
         for (int i = 0; i < inputList.size(); i++) {
             inputs.add(string(inputList.get(i), element(child(path, "inputs"), i)));
         }
-        Double exponent = node.get("exponent") == null ? null : number(node.get("exponent"), child(path, "exponent"));
-        Integer axis = node.get("axis") == null ? null
-                : integer(node.get("axis"), child(path, "axis"), 0, Shapes.MAX_RANK - 1);
-        return new NodeDefinition(name, op, inputs, exponent, axis);
+        Map<String, Object> attributes = new LinkedHashMap<>(node);
+        attributes.keySet().removeAll(NODE_FIELDS);
+        return new NodeDefinition(name, op, inputs, attributes);
     }
 
     private LayerDefinition parseLayers(Map<String, Object> root) {
@@ -184,60 +184,101 @@ public final class DefinitionParser {
         if (layerList.isEmpty()) {
             throw new DefinitionException("layers", "must hold at least one layer");
         }
+        if (layerList.size() > limits.maxNodes()) {
+            throw new DefinitionException("layers", "has " + layerList.size() + " layers, more than the limit "
+                    + limits.maxNodes());
+        }
         LayerDefinition.Loss loss = label(LayerDefinition.Loss.values(), LayerDefinition.Loss::label,
                 required(root, "", "loss"), "loss");
         LayerDefinition.TargetFormat targetFormat = root.get("targetFormat") == null
                 ? LayerDefinition.TargetFormat.CLASS_IDS
                 : label(LayerDefinition.TargetFormat.values(), LayerDefinition.TargetFormat::label,
                         root.get("targetFormat"), "targetFormat");
-        if (loss != LayerDefinition.Loss.SOFTMAX_CROSS_ENTROPY && root.get("targetFormat") != null) {
-            throw new DefinitionException("targetFormat", "only applies to loss \"softmax-cross-entropy\"");
+        if (!loss.categorical() && root.get("targetFormat") != null) {
+            throw new DefinitionException("targetFormat", "only applies to the categorical losses"
+                    + " (softmax-cross-entropy, categorical-cross-entropy)");
         }
-        List<DenseLayer> layers = new ArrayList<>();
+        List<Layer> layers = new ArrayList<>();
         Set<String> names = new HashSet<>();
+        Map<String, Integer> counts = new HashMap<>();
         int fanIn = inputSize;
         for (int i = 0; i < layerList.size(); i++) {
             String path = element("layers", i);
-            DenseLayer layer = dense(layerList.get(i), path, i, fanIn, dtype);
-            if (!names.add(layer.name())) {
-                throw new DefinitionException(child(path, "name"), "duplicate layer name \"" + layer.name() + "\"");
+            Map<String, Object> layer = object(layerList.get(i), path);
+            String type = string(required(layer, path, "type"), child(path, "type"));
+            int number = counts.merge(type, 1, Integer::sum);
+            String name = layer.get("name") == null ? type + number : string(layer.get("name"), child(path, "name"));
+            if (!LAYER_NAME.matcher(name).matches()) {
+                throw new DefinitionException(child(path, "name"), "must match " + LAYER_NAME.pattern());
             }
-            boolean last = i == layerList.size() - 1;
-            if (layer.activation() == DenseLayer.Activation.SOFTMAX
-                    && !(last && loss == LayerDefinition.Loss.SOFTMAX_CROSS_ENTROPY)) {
-                throw new DefinitionException(child(path, "activation"), "\"softmax\" is only allowed on the last"
-                        + " layer with loss \"softmax-cross-entropy\" (they are fused)");
+            if (!names.add(name)) {
+                throw new DefinitionException(child(path, "name"), "duplicate layer name \"" + name + "\"");
             }
-            layers.add(layer);
-            fanIn = layer.units();
+            Layer parsed = layer(layer, path, type, name, fanIn, dtype);
+            if (parsed instanceof DenseLayer dense) {
+                fanIn = dense.units();
+            }
+            layers.add(parsed);
+        }
+        if (!(layers.stream().anyMatch(l -> l instanceof DenseLayer))) {
+            throw new DefinitionException("layers", "must hold at least one dense layer");
         }
         return new LayerDefinition(dtype, inputSize, seed, layers, loss, targetFormat);
     }
 
-    private DenseLayer dense(Object tree, String path, int index, int fanIn, DType dtype) {
-        Map<String, Object> layer = object(tree, path);
-        onlyKeys(layer, path, Set.of("type", "name", "units", "activation", "weights", "biases"));
-        String type = string(required(layer, path, "type"), child(path, "type"));
-        if (!type.equals("dense")) {
-            throw new DefinitionException(child(path, "type"), "unknown layer type \"" + type
-                    + "\", expected \"dense\"");
+    private Layer layer(Map<String, Object> layer, String path, String type, String name, int fanIn, DType dtype) {
+        switch (type) {
+            case "dense" -> {
+                return dense(layer, path, name, fanIn, dtype);
+            }
+            case "dropout" -> {
+                onlyKeys(layer, path, Set.of("type", "name", "rate"));
+                double rate = number(required(layer, path, "rate"), child(path, "rate"));
+                if (!(rate >= 0 && rate < 1)) {
+                    throw new DefinitionException(child(path, "rate"), "must be in [0, 1), got " + rate);
+                }
+                return new DropoutLayer(name, rate);
+            }
+            default -> {
+                for (Activation activation : Activation.values()) {
+                    if (activation.label().equals(type)) {
+                        onlyKeys(layer, path, Set.of("type", "name"));
+                        return new ActivationLayer(name, activation);
+                    }
+                }
+                throw new DefinitionException(child(path, "type"), "unknown layer type \"" + type + "\", expected"
+                        + " one of [dense, dropout, relu, sigmoid, tanh, softmax, linear]");
+            }
         }
-        String name = layer.get("name") == null ? "dense" + (index + 1)
-                : string(layer.get("name"), child(path, "name"));
-        if (!LAYER_NAME.matcher(name).matches()) {
-            throw new DefinitionException(child(path, "name"), "must match " + LAYER_NAME.pattern());
-        }
+    }
+
+    private DenseLayer dense(Map<String, Object> layer, String path, String name, int fanIn, DType dtype) {
+        onlyKeys(layer, path, Set.of("type", "name", "units", "activation", "weights", "biases",
+                "weightRegularizerL1", "weightRegularizerL2", "biasRegularizerL1", "biasRegularizerL2"));
         int units = integer(required(layer, path, "units"), child(path, "units"), 1, MAX_DIMENSION);
         if ((long) fanIn * units > limits.maxTensorElements()) {
             throw new DefinitionException(child(path, "units"), "weights of " + fanIn + " × " + units
                     + " exceed the limit of " + limits.maxTensorElements() + " elements per tensor");
         }
-        DenseLayer.Activation activation = layer.get("activation") == null ? DenseLayer.Activation.LINEAR
-                : label(DenseLayer.Activation.values(), DenseLayer.Activation::label, layer.get("activation"),
-                        child(path, "activation"));
+        Activation activation = layer.get("activation") == null ? Activation.LINEAR
+                : label(Activation.values(), Activation::label, layer.get("activation"), child(path, "activation"));
         Tensor weights = optionalValue(layer.get("weights"), child(path, "weights"), dtype, fanIn, units);
         Tensor biases = optionalValue(layer.get("biases"), child(path, "biases"), dtype, units);
-        return new DenseLayer(name, units, activation, weights, biases);
+        DenseLayer.Regularization regularization = new DenseLayer.Regularization(
+                penalty(layer, path, "weightRegularizerL1"), penalty(layer, path, "weightRegularizerL2"),
+                penalty(layer, path, "biasRegularizerL1"), penalty(layer, path, "biasRegularizerL2"));
+        return new DenseLayer(name, units, activation, weights, biases, regularization);
+    }
+
+    private static double penalty(Map<String, Object> layer, String path, String key) {
+        if (layer.get(key) == null) {
+            return 0;
+        }
+        double value = number(layer.get(key), child(path, key));
+        if (value < 0) {
+            throw new DefinitionException(child(path, key), "must be at least 0, got " + value);
+        }
+        return value;
     }
 
     private Tensor optionalValue(Object tree, String path, DType dtype, int... expectedShape) {

@@ -1,5 +1,6 @@
 package dev.gradflow.core.graph;
 
+import dev.gradflow.core.ops.AttributeException;
 import dev.gradflow.core.ops.Op;
 import dev.gradflow.core.ops.OpSet;
 import dev.gradflow.core.ops.UnknownOpException;
@@ -31,46 +32,121 @@ public final class GraphCompiler {
     }
 
     /**
-     * The graph a layer list stands for: input {@code x} [N, inputSize], target {@code y}, and per Dense layer
-     * {@code <name>.matmul = x·W}, {@code <name>.linear = <name>.matmul + b} (b broadcast over the rows) and, for
-     * ReLU, {@code <name>.relu}; then a {@code loss} node.
+     * The graph a layer list stands for. Input {@code x} [N, inputSize] and target {@code y} (class ids [N] or
+     * one-hot rows [N, C] for the categorical losses, [N, outputs] otherwise). Per Dense layer:
+     * {@code <name>.matmul = x·W}, {@code <name>.linear = <name>.matmul + b} (b broadcast over the rows) and, unless
+     * linear, {@code <name>.<activation>}; per activation or dropout layer one node named after the layer. With
+     * loss softmax-cross-entropy a trailing softmax (as the last activation) is left out: the loss applies it,
+     * fused. The data loss is node {@code data-loss}; with regularisation, {@code loss = data-loss + Σ penalties},
+     * otherwise the data loss is the output {@code loss} itself.
      *
-     * <p>Parameters the definition leaves out are initialised from the seed alone: weights of layer i (0-based)
-     * are drawn uniformly from ±√(6 / (in + units)) (Glorot) by a {@link SplittableRandom} seeded with
-     * {@code seed + (i + 1) · 0x9E3779B97F4A7C15}, row-major; biases are zero. Every service derives the same
-     * values from the same definition.
+     * <p>Parameters the definition leaves out are initialised from the seed alone: the weights of the i-th dense
+     * layer (0-based) are drawn uniformly from ±√(6 / (in + units)) (Glorot) by a {@link SplittableRandom} seeded
+     * with {@code seed + (i + 1) · 0x9E3779B97F4A7C15}, row-major; biases are zero. Every service derives the same
+     * values from the same definition. Dropout layer j (0-based, in list order) uses the seed
+     * {@code seed + j + 1}, mixed with each batch's own seed.
      */
     public static GraphDefinition lower(LayerDefinition layers) {
-        Map<String, int[]> inputs = Map.of("x", new int[] {Shapes.ANY, layers.inputSize()});
-        int lastUnits = layers.layers().get(layers.layers().size() - 1).units();
-        int[] targetShape = layers.loss() == LayerDefinition.Loss.SOFTMAX_CROSS_ENTROPY
-                && layers.targetFormat() == LayerDefinition.TargetFormat.CLASS_IDS
-                ? new int[] {Shapes.ANY} : new int[] {Shapes.ANY, lastUnits};
+        LayerDefinition.Loss loss = layers.loss();
         Map<String, Tensor> parameters = new LinkedHashMap<>();
+        Map<String, Tensor> constants = new LinkedHashMap<>();
         List<NodeDefinition> nodes = new ArrayList<>();
+        List<String> penalties = new ArrayList<>();
         String previous = "x";
-        int fanIn = layers.inputSize();
+        int width = layers.inputSize();
+        int denseIndex = 0;
+        int dropoutIndex = 0;
+        int lastActivation = lastActivationToFuse(layers);
         for (int i = 0; i < layers.layers().size(); i++) {
-            DenseLayer layer = layers.layers().get(i);
-            String weights = layer.name() + ".weights";
-            String biases = layer.name() + ".biases";
-            parameters.put(weights, layer.weights() != null ? layer.weights()
-                    : glorotUniform(layers, i, fanIn, layer.units()));
-            parameters.put(biases, layer.biases() != null ? layer.biases()
-                    : Tensor.zeros(layers.dtype(), layer.units()));
-            nodes.add(new NodeDefinition(layer.name() + ".matmul", "matmul", List.of(previous, weights), null, null));
-            nodes.add(new NodeDefinition(layer.name() + ".linear", "add", List.of(layer.name() + ".matmul", biases),
-                    null, null));
-            previous = layer.name() + ".linear";
-            if (layer.activation() == DenseLayer.Activation.RELU) {
-                nodes.add(new NodeDefinition(layer.name() + ".relu", "relu", List.of(previous), null, null));
-                previous = layer.name() + ".relu";
+            Layer layer = layers.layers().get(i);
+            if (layer instanceof DenseLayer dense) {
+                String weights = dense.name() + ".weights";
+                String biases = dense.name() + ".biases";
+                parameters.put(weights, dense.weights() != null ? dense.weights()
+                        : glorotUniform(layers, denseIndex, width, dense.units()));
+                parameters.put(biases, dense.biases() != null ? dense.biases()
+                        : Tensor.zeros(layers.dtype(), dense.units()));
+                nodes.add(new NodeDefinition(dense.name() + ".matmul", "matmul", List.of(previous, weights)));
+                nodes.add(new NodeDefinition(dense.name() + ".linear", "add",
+                        List.of(dense.name() + ".matmul", biases)));
+                previous = dense.name() + ".linear";
+                if (dense.activation().op() != null && i != lastActivation) {
+                    String node = dense.name() + "." + dense.activation().label();
+                    nodes.add(new NodeDefinition(node, dense.activation().op(), List.of(previous)));
+                    previous = node;
+                }
+                penalties.addAll(penalties(dense, layers, constants, nodes));
+                width = dense.units();
+                denseIndex++;
+            } else if (layer instanceof ActivationLayer activation) {
+                if (activation.activation().op() != null && i != lastActivation) {
+                    nodes.add(new NodeDefinition(activation.name(), activation.activation().op(), List.of(previous)));
+                    previous = activation.name();
+                }
+            } else if (layer instanceof DropoutLayer dropout) {
+                dropoutIndex++;
+                nodes.add(new NodeDefinition(dropout.name(), "dropout", List.of(previous),
+                        Map.of("rate", dropout.rate(), "seed", layers.seed() + dropoutIndex)));
+                previous = dropout.name();
             }
-            fanIn = layer.units();
         }
-        nodes.add(new NodeDefinition("loss", layers.loss().label(), List.of(previous, "y"), null, null));
-        return new GraphDefinition(layers.dtype(), inputs, Map.of("y", targetShape), parameters, Map.of(), nodes,
-                "loss");
+        boolean classIds = loss.categorical() && layers.targetFormat() == LayerDefinition.TargetFormat.CLASS_IDS;
+        int[] targetShape = classIds ? new int[] {Shapes.ANY} : new int[] {Shapes.ANY, width};
+        String dataLoss = penalties.isEmpty() ? "loss" : "data-loss";
+        nodes.add(new NodeDefinition(dataLoss, loss.label(), List.of(previous, "y")));
+        if (!penalties.isEmpty()) {
+            String total = dataLoss;
+            for (int p = 0; p < penalties.size(); p++) {
+                String sum = p == penalties.size() - 1 ? "loss" : "loss.partial" + (p + 1);
+                nodes.add(new NodeDefinition(sum, "add", List.of(total, penalties.get(p))));
+                total = sum;
+            }
+        }
+        return new GraphDefinition(layers.dtype(), Map.of("x", new int[] {Shapes.ANY, layers.inputSize()}),
+                Map.of("y", targetShape), parameters, constants, nodes, "loss");
+    }
+
+    /** The index of a trailing softmax that the softmax-cross-entropy loss absorbs, or −1. */
+    private static int lastActivationToFuse(LayerDefinition layers) {
+        if (layers.loss() != LayerDefinition.Loss.SOFTMAX_CROSS_ENTROPY) {
+            return -1;
+        }
+        int last = layers.layers().size() - 1;
+        Layer layer = layers.layers().get(last);
+        boolean softmax = layer instanceof DenseLayer dense && dense.activation() == Activation.SOFTMAX
+                || layer instanceof ActivationLayer activation && activation.activation() == Activation.SOFTMAX;
+        return softmax ? last : -1;
+    }
+
+    /** Adds the nodes of a dense layer's L1/L2 penalties and returns the names of the penalty terms. */
+    private static List<String> penalties(DenseLayer dense, LayerDefinition layers, Map<String, Tensor> constants,
+            List<NodeDefinition> nodes) {
+        List<String> terms = new ArrayList<>();
+        DenseLayer.Regularization r = dense.regularization();
+        penalty(dense.name() + ".weights", "l1", r.weightL1(), layers, constants, nodes, terms);
+        penalty(dense.name() + ".weights", "l2", r.weightL2(), layers, constants, nodes, terms);
+        penalty(dense.name() + ".biases", "l1", r.biasL1(), layers, constants, nodes, terms);
+        penalty(dense.name() + ".biases", "l2", r.biasL2(), layers, constants, nodes, terms);
+        return terms;
+    }
+
+    /** {@code factor · Σ|p|} (L1) or {@code factor · Σp²} (L2), built from primitives. */
+    private static void penalty(String parameter, String kind, double factor, LayerDefinition layers,
+            Map<String, Tensor> constants, List<NodeDefinition> nodes, List<String> terms) {
+        if (factor == 0) {
+            return;
+        }
+        String prefix = parameter + "." + kind;
+        String factorName = prefix + ".factor";
+        constants.put(factorName, Tensor.of(layers.dtype(), new int[0], new double[] {factor}));
+        if (kind.equals("l1")) {
+            nodes.add(new NodeDefinition(prefix + ".abs", "abs", List.of(parameter)));
+        } else {
+            nodes.add(new NodeDefinition(prefix + ".square", "pow", List.of(parameter), Map.of("exponent", 2.0)));
+        }
+        nodes.add(new NodeDefinition(prefix + ".sum", "sum", List.of(prefix + (kind.equals("l1") ? ".abs" : ".square"))));
+        nodes.add(new NodeDefinition(prefix, "mul", List.of(factorName, prefix + ".sum")));
+        terms.add(prefix);
     }
 
     private static Tensor glorotUniform(LayerDefinition layers, int index, int fanIn, int units) {
@@ -162,19 +238,11 @@ public final class GraphCompiler {
     private static Op op(NodeDefinition node, String path) {
         Op op;
         try {
-            boolean isPow = node.op().equals("pow");
-            boolean isReduction = node.op().equals("sum") || node.op().equals("mean");
-            if (OpSet.isKnown(node.op()) && isPow != (node.exponent() != null)) {
-                throw new DefinitionException(path + ".exponent", isPow ? "is required for op \"pow\""
-                        : "only op \"pow\" takes an exponent, not \"" + node.op() + "\"");
-            }
-            if (OpSet.isKnown(node.op()) && !isReduction && node.axis() != null) {
-                throw new DefinitionException(path + ".axis", "only ops \"sum\" and \"mean\" take an axis, not \""
-                        + node.op() + "\"");
-            }
-            op = OpSet.fromDefinition(node.op(), node.exponent(), node.axis());
+            op = OpSet.fromDefinition(node.op(), node.attributes());
         } catch (UnknownOpException e) {
             throw new DefinitionException(path + ".op", e.getMessage());
+        } catch (AttributeException e) {
+            throw new DefinitionException(path + "." + e.attribute(), e.problem());
         }
         if (node.inputs().size() != op.arity()) {
             throw new DefinitionException(path + ".inputs", "op \"" + op.name() + "\" takes " + op.arity()

@@ -8,8 +8,9 @@ import dev.gradflow.core.tensor.Tensor;
  * <p>Shape rules work on declared shapes (which may contain {@link dev.gradflow.core.tensor.Shapes#ANY}) as well as
  * on concrete ones, so a definition is checked once when it is registered and again for each batch.
  */
-public sealed interface Op permits Add, Sub, Mul, Div, Neg, Pow, Maximum, Relu, Exp, Log, MatMul, Transpose, Sum,
-        Mean, SoftmaxCrossEntropy, MeanSquaredError {
+public sealed interface Op permits Add, Sub, Mul, Div, Neg, Pow, Maximum, Minimum, Abs, Sqrt, Clip, Relu, Sigmoid,
+        Tanh, Exp, Log, MatMul, Transpose, Reshape, Sum, Mean, ReduceMax, Softmax, Dropout, SoftmaxCrossEntropy,
+        CategoricalCrossEntropy, BinaryCrossEntropy, MeanSquaredError, MeanAbsoluteError {
 
     /** The op's name in definitions and on the tape, e.g. {@code "matmul"}. */
     String name();
@@ -20,6 +21,14 @@ public sealed interface Op permits Add, Sub, Mul, Div, Neg, Pow, Maximum, Relu, 
     /** Numeric attributes recorded on the tape (an exponent, an axis); empty for most ops. */
     default double[] attributes() {
         return new double[0];
+    }
+
+    /**
+     * The op as it runs for one batch. Only ops that draw random numbers (dropout) differ: they mix the batch's
+     * seed into their own, so each batch gets its own draw and a replayed batch the same one.
+     */
+    default Op forBatch(long batchSeed) {
+        return this;
     }
 
     /**

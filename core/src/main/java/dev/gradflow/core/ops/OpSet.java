@@ -1,40 +1,114 @@
 package dev.gradflow.core.ops;
 
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
- * The only way an op name becomes an {@link Op}: from a definition (named attributes) or from the tape (numeric
- * attributes). An unknown name fails with the list of known ones.
+ * The closed op set: the only way an op name becomes an {@link Op}, from a definition (named attributes) or from
+ * a tape (the numeric attributes {@link Op#attributes()} recorded). An unknown name fails with the known ones.
  */
 public final class OpSet {
-    private static final Map<String, Function<double[], Op>> FROM_TAPE = Map.ofEntries(
-            Map.entry("add", attributes -> new Add()),
-            Map.entry("sub", attributes -> new Sub()),
-            Map.entry("mul", attributes -> new Mul()),
-            Map.entry("div", attributes -> new Div()),
-            Map.entry("neg", attributes -> new Neg()),
-            Map.entry("pow", attributes -> new Pow(single("pow", "exponent", attributes))),
-            Map.entry("max", attributes -> new Maximum()),
-            Map.entry("relu", attributes -> new Relu()),
-            Map.entry("exp", attributes -> new Exp()),
-            Map.entry("log", attributes -> new Log()),
-            Map.entry("matmul", attributes -> new MatMul()),
-            Map.entry("transpose", attributes -> new Transpose()),
-            Map.entry("sum", attributes -> new Sum(optionalAxis(attributes))),
-            Map.entry("mean", attributes -> new Mean(optionalAxis(attributes))),
-            Map.entry("softmax-cross-entropy", attributes -> new SoftmaxCrossEntropy()),
-            Map.entry("mean-squared-error", attributes -> new MeanSquaredError()));
+
+    /** How one op is built: the attributes it accepts, from a definition and from a tape. */
+    private record Spec(Set<String> required, Set<String> optional, Function<Attributes, Op> fromDefinition,
+            Function<double[], Op> fromTape) {
+    }
+
+    private static final Map<String, Spec> SPECS = new LinkedHashMap<>();
+
+    static {
+        plain("add", new Add());
+        plain("sub", new Sub());
+        plain("mul", new Mul());
+        plain("div", new Div());
+        plain("neg", new Neg());
+        plain("max", new Maximum());
+        plain("min", new Minimum());
+        plain("abs", new Abs());
+        plain("sqrt", new Sqrt());
+        plain("relu", new Relu());
+        plain("sigmoid", new Sigmoid());
+        plain("tanh", new Tanh());
+        plain("exp", new Exp());
+        plain("log", new Log());
+        plain("matmul", new MatMul());
+        plain("transpose", new Transpose());
+        plain("softmax", new Softmax());
+        plain("softmax-cross-entropy", new SoftmaxCrossEntropy());
+        plain("categorical-cross-entropy", new CategoricalCrossEntropy());
+        plain("binary-cross-entropy", new BinaryCrossEntropy());
+        plain("mean-squared-error", new MeanSquaredError());
+        plain("mean-absolute-error", new MeanAbsoluteError());
+        SPECS.put("pow", new Spec(Set.of("exponent"), Set.of(),
+                a -> new Pow(a.number("exponent")), t -> new Pow(exactly(t, 1, "pow")[0])));
+        SPECS.put("clip", new Spec(Set.of("min", "max"), Set.of(),
+                a -> new Clip(a.number("min"), a.number("max")),
+                t -> new Clip(exactly(t, 2, "clip")[0], t[1])));
+        SPECS.put("reshape", new Spec(Set.of("shape"), Set.of(),
+                a -> new Reshape(a.integers("shape")), t -> new Reshape(integers(t))));
+        SPECS.put("dropout", new Spec(Set.of("rate"), Set.of("seed"),
+                a -> new Dropout(a.number("rate"), a.optionalInteger("seed") == null ? 0 : a.optionalInteger("seed")),
+                t -> new Dropout(exactly(t, 2, "dropout")[0], (long) t[1])));
+        axisOp("sum", Sum::new);
+        axisOp("mean", Mean::new);
+        axisOp("reduce-max", ReduceMax::new);
+    }
 
     /** Every op name, sorted, for error messages and documentation. */
-    public static final List<String> NAMES = FROM_TAPE.keySet().stream().sorted().toList();
+    public static final List<String> NAMES = SPECS.keySet().stream().sorted().toList();
 
     private OpSet() {
     }
 
+    private static void plain(String name, Op op) {
+        SPECS.put(name, new Spec(Set.of(), Set.of(), a -> op, t -> {
+            exactly(t, 0, name);
+            return op;
+        }));
+    }
+
+    private static void axisOp(String name, Function<Integer, Op> factory) {
+        SPECS.put(name, new Spec(Set.of(), Set.of("axis"), a -> factory.apply(a.optionalInteger("axis")), t -> {
+            if (t.length > 1 || (t.length == 1 && t[0] != Math.rint(t[0]))) {
+                throw new IllegalArgumentException(name + ": expected at most one integer axis attribute");
+            }
+            return factory.apply(t.length == 0 ? null : (int) t[0]);
+        }));
+    }
+
+    private static double[] exactly(double[] attributes, int count, String name) {
+        if (attributes.length != count) {
+            throw new IllegalArgumentException(name + ": expected " + count + " attributes, got "
+                    + attributes.length);
+        }
+        return attributes;
+    }
+
+    private static int[] integers(double[] attributes) {
+        int[] result = new int[attributes.length];
+        for (int i = 0; i < result.length; i++) {
+            result[i] = (int) attributes[i];
+        }
+        return result;
+    }
+
     public static boolean isKnown(String name) {
-        return FROM_TAPE.containsKey(name);
+        return SPECS.containsKey(name);
+    }
+
+    /** The attribute names an op accepts, required ones first; empty for an unknown op. */
+    public static Set<String> attributeNames(String name) {
+        Spec spec = SPECS.get(name);
+        if (spec == null) {
+            return Set.of();
+        }
+        Set<String> names = new LinkedHashSet<>(spec.required());
+        names.addAll(spec.optional());
+        return names;
     }
 
     /**
@@ -44,59 +118,35 @@ public final class OpSet {
      * @throws IllegalArgumentException when the attributes do not fit the op
      */
     public static Op fromTape(String name, double[] attributes) {
-        Function<double[], Op> factory = FROM_TAPE.get(name);
-        if (factory == null) {
+        Spec spec = SPECS.get(name);
+        if (spec == null) {
             throw new UnknownOpException(name);
         }
-        return factory.apply(attributes);
+        return spec.fromTape().apply(attributes);
     }
 
     /**
-     * The op for a name and the attributes a definition gives by name.
+     * The op for a name and the attributes a definition gives it by name.
      *
-     * @param exponent {@code pow}'s exponent; must be given for pow and only for pow
-     * @param axis the axis of {@code sum} or {@code mean}; null for the whole tensor; only for those two
      * @throws UnknownOpException when the name is not in the closed set
-     * @throws IllegalArgumentException naming the attribute that is missing or out of place
+     * @throws AttributeException naming an attribute that is missing, unknown to the op, or out of range
      */
-    public static Op fromDefinition(String name, Double exponent, Integer axis) {
-        if (!isKnown(name)) {
+    public static Op fromDefinition(String name, Map<String, Object> attributes) {
+        Spec spec = SPECS.get(name);
+        if (spec == null) {
             throw new UnknownOpException(name);
         }
-        boolean isPow = name.equals("pow");
-        boolean isReduction = name.equals("sum") || name.equals("mean");
-        if (isPow && exponent == null) {
-            throw new IllegalArgumentException("exponent: required for op 'pow'");
+        for (String attribute : attributes.keySet()) {
+            if (!spec.required().contains(attribute) && !spec.optional().contains(attribute)) {
+                throw new AttributeException(attribute, "op \"" + name + "\" takes "
+                        + (attributeNames(name).isEmpty() ? "no attributes" : "only " + attributeNames(name)));
+            }
         }
-        if (!isPow && exponent != null) {
-            throw new IllegalArgumentException("exponent: only op 'pow' takes an exponent, not '" + name + "'");
+        for (String attribute : spec.required()) {
+            if (!attributes.containsKey(attribute)) {
+                throw new AttributeException(attribute, "is required for op \"" + name + "\"");
+            }
         }
-        if (!isReduction && axis != null) {
-            throw new IllegalArgumentException("axis: only ops 'sum' and 'mean' take an axis, not '" + name + "'");
-        }
-        return switch (name) {
-            case "pow" -> new Pow(exponent);
-            case "sum" -> new Sum(axis);
-            case "mean" -> new Mean(axis);
-            default -> fromTape(name, new double[0]);
-        };
-    }
-
-    private static double single(String op, String attribute, double[] attributes) {
-        if (attributes.length != 1) {
-            throw new IllegalArgumentException(op + ": expected one attribute (" + attribute + "), got "
-                    + attributes.length);
-        }
-        return attributes[0];
-    }
-
-    private static Integer optionalAxis(double[] attributes) {
-        if (attributes.length == 0) {
-            return null;
-        }
-        if (attributes.length != 1 || attributes[0] != Math.rint(attributes[0])) {
-            throw new IllegalArgumentException("expected at most one integer axis attribute");
-        }
-        return (int) attributes[0];
+        return spec.fromDefinition().apply(new Attributes(attributes));
     }
 }

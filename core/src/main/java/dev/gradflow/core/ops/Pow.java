@@ -11,7 +11,7 @@ import dev.gradflow.core.tensor.Tensor;
 public record Pow(double exponent) implements Op {
     public Pow {
         if (!Double.isFinite(exponent)) {
-            throw new IllegalArgumentException("pow: exponent must be a finite number, got " + exponent);
+            throw new AttributeException("exponent", "must be a finite number, got " + exponent);
         }
     }
 

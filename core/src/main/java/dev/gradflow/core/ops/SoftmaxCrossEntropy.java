@@ -1,6 +1,5 @@
 package dev.gradflow.core.ops;
 
-import dev.gradflow.core.tensor.Shapes;
 import dev.gradflow.core.tensor.Tensor;
 
 /**
@@ -26,18 +25,7 @@ public record SoftmaxCrossEntropy() implements Op {
 
     @Override
     public int[] outputShape(int[][] inputShapes) {
-        int[] logits = inputShapes[0];
-        int[] targets = inputShapes[1];
-        if (logits.length != 2) {
-            throw new IllegalArgumentException(name() + ": logits must have shape [N, C], got "
-                    + Shapes.format(logits));
-        }
-        boolean classIds = targets.length == 1 && targets[0] == logits[0];
-        boolean rows = targets.length == 2 && targets[0] == logits[0] && targets[1] == logits[1];
-        if (!classIds && !rows) {
-            throw new IllegalArgumentException(name() + ": targets must be class ids [N] or rows [N, C] matching logits "
-                    + Shapes.format(logits) + ", got " + Shapes.format(targets));
-        }
+        ClassTargets.checkShapes(name(), inputShapes[0], inputShapes[1]);
         return new int[0];
     }
 
@@ -70,7 +58,7 @@ public record SoftmaxCrossEntropy() implements Op {
                 probabilities[base + j] /= sum;
             }
             if (classIds) {
-                int target = classId(t[row], row, c);
+                int target = ClassTargets.classId(name(), t[row], row, c);
                 loss -= z[base + target] - max - logSum;
             } else {
                 for (int j = 0; j < c; j++) {
@@ -83,14 +71,6 @@ public record SoftmaxCrossEntropy() implements Op {
         }
         Tensor output = Tensor.of(logits.dtype(), new int[0], new double[] {loss / n});
         return Forward.of(output, Tensor.of(logits.dtype(), logits.shape(), probabilities), targets);
-    }
-
-    private int classId(double value, int row, int classes) {
-        if (value != Math.rint(value) || value < 0 || value >= classes) {
-            throw new IllegalArgumentException(name() + ": target " + value + " in row " + row
-                    + " is not a class id in [0, " + classes + ")");
-        }
-        return (int) value;
     }
 
     @Override

@@ -24,6 +24,7 @@ public final class BackwardPass {
      * contributions to its inputs, adding ({@code +=}) each contribution to what the input already has.
      *
      * @throws TapeException naming the node, when an op is unknown or its recorded values do not fit it
+     * @throws NonFiniteException naming the first op whose gradient holds a NaN or an infinity
      */
     public static GradientSet run(Tape tape) {
         List<TapeNode> nodes = tape.nodes();
@@ -86,6 +87,11 @@ public final class BackwardPass {
             throw new TapeException(where + "the recorded values do not fit the op (" + e + ")", e);
         }
         for (int j = 0; j < contributions.length; j++) {
+            if (contributions[j] != null) {
+                NonFiniteException.check(contributions[j], "the gradient node \"" + node.name() + "\" (op \""
+                        + node.op() + "\") sends to its input " + j + " (node \"" + nodes.get(node.inputs()[j]).name()
+                        + "\") in the backward pass");
+            }
             if (contributions[j] != null && !contributions[j].hasShape(inputShapes[j])) {
                 throw new TapeException(where + "gradient for input " + j + " has shape "
                         + Shapes.format(contributions[j].shape()) + ", the input has "

@@ -6,6 +6,7 @@ import dev.gradflow.core.graph.Feeds;
 import dev.gradflow.core.graph.GraphNode;
 import dev.gradflow.core.graph.NodeKind;
 import dev.gradflow.core.ops.Forward;
+import dev.gradflow.core.ops.Op;
 import dev.gradflow.core.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,13 +17,21 @@ public final class ForwardPass {
     private ForwardPass() {
     }
 
+    /** {@link #record(CompiledGraph, Map, long)} with batch seed 0. */
+    public static Tape record(CompiledGraph graph, Map<String, Tensor> feeds) {
+        return record(graph, feeds, 0);
+    }
+
     /**
      * Checks the batch against the graph, then evaluates every node in order.
      *
      * @param feeds one tensor per input and target of the graph, by name
+     * @param batchSeed mixed into the seed of every op that draws random numbers (dropout), so that each batch
+     *     gets its own mask and a replayed batch the same one
      * @throws DefinitionException naming the fed tensor ({@code inputs.x}) or the node that failed
+     * @throws NonFiniteException naming the first op whose output holds a NaN or an infinity
      */
-    public static Tape record(CompiledGraph graph, Map<String, Tensor> feeds) {
+    public static Tape record(CompiledGraph graph, Map<String, Tensor> feeds, long batchSeed) {
         Feeds.check(graph, feeds);
         List<GraphNode> nodes = graph.nodes();
         Tensor[] values = new Tensor[nodes.size()];
@@ -39,16 +48,19 @@ public final class ForwardPass {
                         inputs[j] = values[node.inputs()[j]];
                         shapes[j] = inputs[j].shape();
                     }
+                    Op op = node.op().forBatch(batchSeed);
                     Forward forward;
                     try {
-                        node.op().outputShape(shapes);
-                        forward = node.op().forward(inputs);
+                        op.outputShape(shapes);
+                        forward = op.forward(inputs);
                     } catch (IllegalArgumentException e) {
                         throw new DefinitionException("batch", "node \"" + node.name() + "\": " + e.getMessage());
                     }
+                    NonFiniteException.check(forward.output(), "the output of node \"" + node.name() + "\" (op \""
+                            + op.name() + "\") in the forward pass");
                     values[i] = forward.output();
-                    tape.add(new TapeNode(node.name(), NodeKind.OP, forward.output().shape(), node.op().name(),
-                            node.op().attributes(), node.inputs(), forward.saved()));
+                    tape.add(new TapeNode(node.name(), NodeKind.OP, forward.output().shape(), op.name(),
+                            op.attributes(), node.inputs(), forward.saved()));
                     continue;
                 }
                 default -> throw new IllegalStateException("unexpected node kind " + node.kind());

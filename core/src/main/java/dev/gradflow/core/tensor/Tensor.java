@@ -6,6 +6,11 @@ import java.util.function.DoubleUnaryOperator;
 /**
  * A dense row-major tensor: a dtype, a shape and its elements.
  *
+ * <p>Elements are held as {@code double} for both dtypes. A {@link DType#FLOAT32} tensor rounds every element to
+ * the nearest float32 when it is built, so each op computes in float64 and stores a float32 result: float32
+ * semantics with float64 accumulation inside each op, at the cost of 8 bytes per element in memory (the wire
+ * format stores 4).
+ *
  * <p>Tensors are values. Nothing in gradflow writes into a tensor after it was built, which is what lets the tape
  * keep references to forward values instead of copies. {@link #data()} exposes the backing array for fast kernels;
  * callers must treat it as read-only.
@@ -19,10 +24,16 @@ public final class Tensor {
         this.dtype = dtype;
         this.shape = shape;
         this.data = data;
+        if (dtype == DType.FLOAT32) {
+            for (int i = 0; i < data.length; i++) {
+                data[i] = (float) data[i];
+            }
+        }
     }
 
     /**
-     * Wraps {@code data} (not copied: the caller hands it over) as a tensor of the given shape.
+     * Wraps {@code data} (not copied: the caller hands it over, and for float32 it is rounded in place) as a tensor
+     * of the given shape.
      *
      * @throws IllegalArgumentException when the element count does not match the shape
      */
@@ -122,6 +133,11 @@ public final class Tensor {
             result[i] = function.applyAsDouble(data[i]);
         }
         return new Tensor(dtype, shape, result);
+    }
+
+    /** The same values in another dtype, as a new tensor (rounded when narrowing to float32). */
+    public Tensor cast(DType target) {
+        return target == dtype ? this : of(target, shape, data.clone());
     }
 
     /** Same elements, another shape of equal size. */

@@ -41,12 +41,32 @@ class OpFiniteDifferenceTest {
                 Arguments.of(new Mean(0), new int[][] {{3, 4}}, positive(false)),
                 Arguments.of(new Mean(null), new int[][] {{3, 4}}, positive(false)),
                 Arguments.of(new MeanSquaredError(), new int[][] {{3, 4}, {3, 4}}, positive(false)),
-                Arguments.of(new SoftmaxCrossEntropy(), new int[][] {{4, 5}, {4, 5}}, positive(true)));
+                Arguments.of(new SoftmaxCrossEntropy(), new int[][] {{4, 5}, {4, 5}}, positive(true)),
+                Arguments.of(new Minimum(), new int[][] {{3, 4}, {1, 4}}, positive(false)),
+                Arguments.of(new Abs(), new int[][] {{3, 4}}, positive(false)),
+                Arguments.of(new Sqrt(), new int[][] {{3, 4}}, positive(true)),
+                Arguments.of(new Clip(-1, 1), new int[][] {{4, 5}}, positive(false)),
+                Arguments.of(new Sigmoid(), new int[][] {{3, 4}}, positive(false)),
+                Arguments.of(new Tanh(), new int[][] {{3, 4}}, positive(false)),
+                Arguments.of(new Softmax(), new int[][] {{3, 5}}, positive(false)),
+                Arguments.of(new Softmax(), new int[][] {{2, 3, 4}}, positive(false)),
+                Arguments.of(new Reshape(new int[] {-1, 2}), new int[][] {{3, 4}}, positive(false)),
+                Arguments.of(new ReduceMax(null), new int[][] {{3, 4}}, positive(false)),
+                Arguments.of(new ReduceMax(1), new int[][] {{2, 5, 3}}, positive(false)),
+                Arguments.of(new Dropout(0.4, 11), new int[][] {{6, 7}}, positive(false)),
+                Arguments.of(new CategoricalCrossEntropy(), new int[][] {{4, 5}, {4, 5}}, probability()),
+                Arguments.of(new BinaryCrossEntropy(), new int[][] {{4, 3}, {4, 3}}, probability()),
+                Arguments.of(new MeanAbsoluteError(), new int[][] {{3, 4}, {3, 4}}, positive(false)));
     }
 
     /** Inputs drawn from [0.5, 2] when the op needs positive values, otherwise from [-2, 2]. */
     private static Function<SplittableRandom, Double> positive(boolean positive) {
         return random -> positive ? random.nextDouble(0.5, 2) : random.nextDouble(-2, 2);
+    }
+
+    /** Inputs in [0.05, 0.95], for ops on probabilities. */
+    private static Function<SplittableRandom, Double> probability() {
+        return random -> random.nextDouble(0.05, 0.95);
     }
 
     @ParameterizedTest(name = "{0} on {1}")
@@ -69,7 +89,9 @@ class OpFiniteDifferenceTest {
         Tensor r = Tensor.of(forward.output().shape(), weights);
         Tensor[] analytic = op.backward(new BackwardContext(forward.saved(), shapes), r);
 
-        int differentiable = op instanceof SoftmaxCrossEntropy ? 1 : inputs.length;
+        boolean targetsConstant = op instanceof SoftmaxCrossEntropy || op instanceof CategoricalCrossEntropy
+                || op instanceof BinaryCrossEntropy;
+        int differentiable = targetsConstant ? 1 : inputs.length;
         for (int i = 0; i < differentiable; i++) {
             for (int j = 0; j < inputs[i].size(); j++) {
                 double numeric = stencil(op, inputs, r, i, j);

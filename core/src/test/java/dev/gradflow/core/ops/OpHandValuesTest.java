@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.gradflow.core.tensor.Tensor;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Each op's forward and backward on values small enough to compute by hand. */
@@ -201,14 +202,19 @@ class OpHandValuesTest {
 
     @Test
     void opSetKnowsEveryOpByNameAndRejectsOthers() {
-        assertThat(OpSet.NAMES).containsExactlyInAnyOrder("add", "sub", "mul", "div", "neg", "pow", "max", "relu",
-                "exp", "log", "matmul", "transpose", "sum", "mean", "softmax-cross-entropy", "mean-squared-error");
+        assertThat(OpSet.NAMES).containsExactly("abs", "add", "binary-cross-entropy", "categorical-cross-entropy",
+                "clip", "div", "dropout", "exp", "log", "matmul", "max", "mean", "mean-absolute-error",
+                "mean-squared-error", "min", "mul", "neg", "pow", "reduce-max", "relu", "reshape", "sigmoid", "softmax",
+                "softmax-cross-entropy", "sqrt", "sub", "sum", "tanh", "transpose");
+        Map<String, double[]> attributes = Map.of("pow", new double[] {2}, "clip", new double[] {-1, 1},
+                "reshape", new double[] {-1}, "dropout", new double[] {0.5, 7});
         for (String name : OpSet.NAMES) {
-            double[] attributes = name.equals("pow") ? new double[] {2} : new double[0];
-            assertThat(OpSet.fromTape(name, attributes).name()).isEqualTo(name);
+            Op op = OpSet.fromTape(name, attributes.getOrDefault(name, new double[0]));
+            assertThat(op.name()).isEqualTo(name);
+            assertThat(OpSet.fromTape(name, op.attributes())).as("attributes round-trip").isEqualTo(op);
         }
-        assertThatThrownBy(() -> OpSet.fromTape("sigmoid", new double[0]))
+        assertThatThrownBy(() -> OpSet.fromTape("gelu", new double[0]))
                 .isInstanceOf(UnknownOpException.class)
-                .hasMessageStartingWith("unknown op 'sigmoid', expected one of [add, div, exp");
+                .hasMessageStartingWith("unknown op 'gelu', expected one of [abs, add, binary-cross-entropy");
     }
 }

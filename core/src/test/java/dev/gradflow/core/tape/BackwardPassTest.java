@@ -71,12 +71,12 @@ class BackwardPassTest {
     void anUnknownOpOnATapeFailsNamingTheNodeAndTheOp() {
         Tape tape = new Tape(DType.FLOAT64, List.of(
                 TapeNode.leaf("x", NodeKind.INPUT, new int[0]),
-                new TapeNode("y", NodeKind.OP, new int[0], "sigmoid", new double[0], new int[] {0}, List.of())),
+                new TapeNode("y", NodeKind.OP, new int[0], "gelu", new double[0], new int[] {0}, List.of())),
                 1, Tensor.scalar(0.5));
         assertThatThrownBy(() -> BackwardPass.run(tape))
                 .isInstanceOf(TapeException.class)
-                .hasMessageStartingWith("failed to compute gradient for node \"y\" (#1, op \"sigmoid\"): "
-                        + "unknown op 'sigmoid'");
+                .hasMessageStartingWith("failed to compute gradient for node \"y\" (#1, op \"gelu\"): "
+                        + "unknown op 'gelu'");
     }
 
     @Test

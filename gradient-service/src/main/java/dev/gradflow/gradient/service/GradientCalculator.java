@@ -1,14 +1,15 @@
 package dev.gradflow.gradient.service;
 
 import dev.gradflow.core.tape.BackwardPass;
+import dev.gradflow.core.tape.NonFiniteException;
 import dev.gradflow.core.tape.TapeException;
 import dev.gradflow.core.wire.GradientRecord;
 import dev.gradflow.core.wire.TapeRecord;
 
 /**
  * Turns a tape record into the gradient record that answers its batch. Every tape gets an answer: a failed
- * forward pass and a tape the backward pass cannot run (an unknown op, say) both become failed gradient records,
- * so the submitter learns why.
+ * forward pass, a tape the backward pass cannot run (an unknown op, say) and a gradient holding a NaN or an
+ * infinity all become failed gradient records naming the cause, so no non-finite gradient is ever published.
  */
 public final class GradientCalculator {
     private GradientCalculator() {
@@ -26,7 +27,7 @@ public final class GradientCalculator {
         }
         try {
             return GradientRecord.ok(tape.batchId(), tape.networkId(), BackwardPass.run(tape.tape()));
-        } catch (TapeException e) {
+        } catch (TapeException | NonFiniteException e) {
             return GradientRecord.failed(tape.batchId(), tape.networkId(), e.getMessage());
         }
     }

@@ -1,0 +1,63 @@
+package dev.gradflow.core.ops;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The attributes a definition gives an op node, as read from JSON (numbers, integers, integer lists), with typed
+ * reads that fail with an {@link AttributeException} naming the attribute.
+ */
+public final class Attributes {
+    private final Map<String, Object> values;
+
+    public Attributes(Map<String, Object> values) {
+        this.values = Map.copyOf(values);
+    }
+
+    public boolean has(String name) {
+        return values.containsKey(name);
+    }
+
+    /** A finite number. */
+    public double number(String name) {
+        Object value = values.get(name);
+        if (value == null) {
+            throw new AttributeException(name, "is required");
+        }
+        if (!(value instanceof Number number) || !Double.isFinite(number.doubleValue())) {
+            throw new AttributeException(name, "must be a finite number, got " + value);
+        }
+        return number.doubleValue();
+    }
+
+    /** An integer, or null when absent. */
+    public Integer optionalInteger(String name) {
+        Object value = values.get(name);
+        if (value == null) {
+            return null;
+        }
+        double number = number(name);
+        if (number != Math.rint(number) || Math.abs(number) > Integer.MAX_VALUE) {
+            throw new AttributeException(name, "must be an integer, got " + value);
+        }
+        return (int) number;
+    }
+
+    /** A list of integers. */
+    public int[] integers(String name) {
+        Object value = values.get(name);
+        if (!(value instanceof List<?> list)) {
+            throw new AttributeException(name, value == null ? "is required" : "must be an array of integers");
+        }
+        int[] result = new int[list.size()];
+        for (int i = 0; i < result.length; i++) {
+            Object element = list.get(i);
+            if (!(element instanceof Number number) || number.doubleValue() != Math.rint(number.doubleValue())
+                    || Math.abs(number.doubleValue()) > Integer.MAX_VALUE) {
+                throw new AttributeException(name, "element " + i + " must be an integer, got " + element);
+            }
+            result[i] = number.intValue();
+        }
+        return result;
+    }
+}

@@ -1,0 +1,52 @@
+package dev.gradflow.core.ops;
+
+import dev.gradflow.core.tensor.Broadcast;
+import dev.gradflow.core.tensor.Tensor;
+
+/**
+ * {@code min(max(a, low), high)} elementwise. ∂/∂a = 1 strictly inside (low, high) and 0 where the value was clipped
+ * or sits on a bound, so {@code clip(a, 0, ∞)} agrees with ReLU′(0) = 0. Saves the input.
+ *
+ * @param min the lower bound
+ * @param max the upper bound, at least {@code min}
+ */
+public record Clip(double min, double max) implements Op {
+    public Clip {
+        if (Double.isNaN(min) || Double.isNaN(max)) {
+            throw new AttributeException("min", "bounds must be numbers");
+        }
+        if (max < min) {
+            throw new AttributeException("max", "must be at least min (" + min + "), got " + max);
+        }
+    }
+
+    @Override
+    public String name() {
+        return "clip";
+    }
+
+    @Override
+    public int arity() {
+        return 1;
+    }
+
+    @Override
+    public double[] attributes() {
+        return new double[] {min, max};
+    }
+
+    @Override
+    public int[] outputShape(int[][] inputShapes) {
+        return inputShapes[0];
+    }
+
+    @Override
+    public Forward forward(Tensor[] inputs) {
+        return Forward.of(inputs[0].map(a -> Math.min(Math.max(a, min), max)), inputs[0]);
+    }
+
+    @Override
+    public Tensor[] backward(BackwardContext context, Tensor gradient) {
+        return new Tensor[] {Broadcast.apply(gradient, context.saved(0), (g, a) -> a > min && a < max ? g : 0)};
+    }
+}

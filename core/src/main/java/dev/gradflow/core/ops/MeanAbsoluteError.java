@@ -1,0 +1,52 @@
+package dev.gradflow.core.ops;
+
+import dev.gradflow.core.tensor.Shapes;
+import dev.gradflow.core.tensor.Tensor;
+
+/**
+ * Mean absolute error {@code L = (1/n) Σ |p − t|} over all n elements of a prediction and a target of identical
+ * shape. ∂L/∂p = sign(p − t)/n (0 where they are equal) and ∂L/∂t = −sign(p − t)/n. Saves the difference.
+ */
+public record MeanAbsoluteError() implements Op {
+    @Override
+    public String name() {
+        return "mean-absolute-error";
+    }
+
+    @Override
+    public int arity() {
+        return 2;
+    }
+
+    @Override
+    public int[] outputShape(int[][] inputShapes) {
+        if (!Shapes.equal(inputShapes[0], inputShapes[1])) {
+            throw new IllegalArgumentException(name() + ": prediction " + Shapes.format(inputShapes[0])
+                    + " and target " + Shapes.format(inputShapes[1]) + " must have the same shape");
+        }
+        return new int[0];
+    }
+
+    @Override
+    public Forward forward(Tensor[] inputs) {
+        outputShape(new int[][] {inputs[0].shape(), inputs[1].shape()});
+        double[] p = inputs[0].data();
+        double[] t = inputs[1].data();
+        double[] difference = new double[p.length];
+        double sum = 0;
+        for (int i = 0; i < p.length; i++) {
+            difference[i] = p[i] - t[i];
+            sum += Math.abs(difference[i]);
+        }
+        return Forward.of(Tensor.of(inputs[0].dtype(), new int[0], new double[] {sum / p.length}),
+                Tensor.of(inputs[0].dtype(), inputs[0].shape(), difference));
+    }
+
+    @Override
+    public Tensor[] backward(BackwardContext context, Tensor gradient) {
+        Tensor difference = context.saved(0);
+        double scale = gradient.item() / difference.size();
+        Tensor gradPrediction = difference.map(d -> Math.signum(d) * scale);
+        return new Tensor[] {gradPrediction, gradPrediction.map(g -> -g)};
+    }
+}

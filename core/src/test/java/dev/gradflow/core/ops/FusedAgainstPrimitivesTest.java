@@ -1,0 +1,173 @@
+package dev.gradflow.core.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.gradflow.core.graph.CompiledGraph;
+import dev.gradflow.core.tape.BackwardPass;
+import dev.gradflow.core.tape.ForwardPass;
+import dev.gradflow.core.tape.GradientSet;
+import dev.gradflow.core.tensor.Tensor;
+import dev.gradflow.core.testing.Engine;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every composite op (a fused kernel) against the same computation built from primitives: same value, same
+ * gradient, to rounding.
+ */
+class FusedAgainstPrimitivesTest {
+    private static final SplittableRandom RANDOM = new SplittableRandom(5);
+
+    private static Tensor random(int rows, int columns, double low, double high) {
+        double[] data = new double[rows * columns];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = RANDOM.nextDouble(low, high);
+        }
+        return Tensor.of(new int[] {rows, columns}, data);
+    }
+
+    private static GradientSet run(String definition, Map<String, Tensor> feeds) {
+        CompiledGraph graph = Engine.compile(definition);
+        return BackwardPass.run(ForwardPass.record(graph, feeds));
+    }
+
+    private static void assertSame(GradientSet fused, GradientSet primitives, String input) {
+        assertThat(fused.output().item()).isCloseTo(primitives.output().item(), within(1e-12));
+        double[] a = fused.inputs().get(input).data();
+        double[] b = primitives.inputs().get(input).data();
+        for (int i = 0; i < a.length; i++) {
+            assertThat(a[i]).as("element %d", i).isCloseTo(b[i], within(1e-12));
+        }
+    }
+
+    private static String graph(String inputs, String nodes) {
+        return """
+                {"kind": "graph", "inputs": {%s}, "targets": {"t": {"shape": [4, 3]}},
+                 "constants": {"one": {"value": 1}, "half": {"value": 0.5}, "tiny": {"value": 1e-7}},
+                 "nodes": [%s], "output": "loss"}""".formatted(inputs, nodes);
+    }
+
+    @Test
+    void softmaxIsExpOverSumOfExp() {
+        Map<String, Tensor> feeds = Map.of("x", random(4, 3, -3, 3), "t", random(4, 3, -1, 1));
+        String input = "\"x\": {\"shape\": [4, 3]}";
+        GradientSet fused = run(graph(input, """
+                {"name": "s", "op": "softmax", "inputs": ["x"]},
+                {"name": "w", "op": "mul", "inputs": ["s", "t"]},
+                {"name": "loss", "op": "sum", "inputs": ["w"]}"""), feeds);
+        GradientSet primitives = run(graph(input, """
+                {"name": "e", "op": "exp", "inputs": ["x"]},
+                {"name": "z", "op": "sum", "inputs": ["e"], "axis": 1},
+                {"name": "z2", "op": "reshape", "inputs": ["z"], "shape": [4, 1]},
+                {"name": "s", "op": "div", "inputs": ["e", "z2"]},
+                {"name": "w", "op": "mul", "inputs": ["s", "t"]},
+                {"name": "loss", "op": "sum", "inputs": ["w"]}"""), feeds);
+        assertSame(fused, primitives, "x");
+    }
+
+    @Test
+    void sigmoidIsOneOverOnePlusExpOfMinusX() {
+        Map<String, Tensor> feeds = Map.of("x", random(4, 3, -4, 4), "t", random(4, 3, -1, 1));
+        String input = "\"x\": {\"shape\": [4, 3]}";
+        GradientSet fused = run(graph(input, """
+                {"name": "s", "op": "sigmoid", "inputs": ["x"]},
+                {"name": "w", "op": "mul", "inputs": ["s", "t"]},
+                {"name": "loss", "op": "sum", "inputs": ["w"]}"""), feeds);
+        GradientSet primitives = run(graph(input, """
+                {"name": "n", "op": "neg", "inputs": ["x"]},
+                {"name": "e", "op": "exp", "inputs": ["n"]},
+                {"name": "d", "op": "add", "inputs": ["one", "e"]},
+                {"name": "s", "op": "div", "inputs": ["one", "d"]},
+                {"name": "w", "op": "mul", "inputs": ["s", "t"]},
+                {"name": "loss", "op": "sum", "inputs": ["w"]}"""), feeds);
+        assertSame(fused, primitives, "x");
+    }
+
+    @Test
+    void tanhIsTwoSigmoidOfTwoXMinusOne() {
+        Map<String, Tensor> feeds = Map.of("x", random(4, 3, -2, 2), "t", random(4, 3, -1, 1));
+        String input = "\"x\": {\"shape\": [4, 3]}";
+        GradientSet fused = run(graph(input, """
+                {"name": "h", "op": "tanh", "inputs": ["x"]},
+                {"name": "w", "op": "mul", "inputs": ["h", "t"]},
+                {"name": "loss", "op": "sum", "inputs": ["w"]}"""), feeds);
+        // tanh(x) = (e^x − e^−x) / (e^x + e^−x)
+        GradientSet primitives = run(graph(input, """
+                {"name": "p", "op": "exp", "inputs": ["x"]},
+                {"name": "nx", "op": "neg", "inputs": ["x"]},
+                {"name": "m", "op": "exp", "inputs": ["nx"]},
+                {"name": "num", "op": "sub", "inputs": ["p", "m"]},
+                {"name": "den", "op": "add", "inputs": ["p", "m"]},
+                {"name": "h", "op": "div", "inputs": ["num", "den"]},
+                {"name": "w", "op": "mul", "inputs": ["h", "t"]},
+                {"name": "loss", "op": "sum", "inputs": ["w"]}"""), feeds);
+        assertSame(fused, primitives, "x");
+    }
+
+    @Test
+    void softmaxCrossEntropyIsSoftmaxThenCategoricalCrossEntropy() {
+        Tensor logits = random(4, 3, -2, 2);
+        Tensor oneHot = Tensor.matrix(new double[][] {{1, 0, 0}, {0, 0, 1}, {0, 1, 0}, {0, 0, 1}});
+        Map<String, Tensor> feeds = Map.of("x", logits, "t", oneHot);
+        String input = "\"x\": {\"shape\": [4, 3]}";
+        GradientSet fused = run(graph(input, """
+                {"name": "loss", "op": "softmax-cross-entropy", "inputs": ["x", "t"]}"""), feeds);
+        GradientSet composed = run(graph(input, """
+                {"name": "s", "op": "softmax", "inputs": ["x"]},
+                {"name": "loss", "op": "categorical-cross-entropy", "inputs": ["s", "t"]}"""), feeds);
+        GradientSet primitives = run(graph(input, """
+                {"name": "s", "op": "softmax", "inputs": ["x"]},
+                {"name": "c", "op": "clip", "inputs": ["s"], "min": 1e-7, "max": 0.9999999},
+                {"name": "l", "op": "log", "inputs": ["c"]},
+                {"name": "w", "op": "mul", "inputs": ["l", "t"]},
+                {"name": "r", "op": "sum", "inputs": ["w"], "axis": 1},
+                {"name": "m", "op": "mean", "inputs": ["r"]},
+                {"name": "loss", "op": "neg", "inputs": ["m"]}"""), feeds);
+        assertSame(fused, composed, "x");
+        assertSame(composed, primitives, "x");
+    }
+
+    @Test
+    void binaryCrossEntropyIsItsFormulaInPrimitives() {
+        Map<String, Tensor> feeds = Map.of("x", random(4, 3, -2, 2),
+                "t", Tensor.matrix(new double[][] {{1, 0, 1}, {0, 0, 1}, {1, 1, 0}, {0, 1, 1}}));
+        String input = "\"x\": {\"shape\": [4, 3]}";
+        GradientSet fused = run(graph(input, """
+                {"name": "p", "op": "sigmoid", "inputs": ["x"]},
+                {"name": "loss", "op": "binary-cross-entropy", "inputs": ["p", "t"]}"""), feeds);
+        // −mean(t·log p + (1 − t)·log(1 − p))
+        GradientSet primitives = run(graph(input, """
+                {"name": "p", "op": "sigmoid", "inputs": ["x"]},
+                {"name": "c", "op": "clip", "inputs": ["p"], "min": 1e-7, "max": 0.9999999},
+                {"name": "lp", "op": "log", "inputs": ["c"]},
+                {"name": "a", "op": "mul", "inputs": ["t", "lp"]},
+                {"name": "q", "op": "sub", "inputs": ["one", "c"]},
+                {"name": "lq", "op": "log", "inputs": ["q"]},
+                {"name": "nt", "op": "sub", "inputs": ["one", "t"]},
+                {"name": "b", "op": "mul", "inputs": ["nt", "lq"]},
+                {"name": "ab", "op": "add", "inputs": ["a", "b"]},
+                {"name": "m", "op": "mean", "inputs": ["ab"]},
+                {"name": "loss", "op": "neg", "inputs": ["m"]}"""), feeds);
+        assertSame(fused, primitives, "x");
+    }
+
+    @Test
+    void meanSquaredAndAbsoluteErrorsAreTheirFormulasInPrimitives() {
+        Map<String, Tensor> feeds = Map.of("x", random(4, 3, -2, 2), "t", random(4, 3, -2, 2));
+        String input = "\"x\": {\"shape\": [4, 3]}";
+        assertSame(run(graph(input, """
+                {"name": "loss", "op": "mean-squared-error", "inputs": ["x", "t"]}"""), feeds),
+                run(graph(input, """
+                {"name": "d", "op": "sub", "inputs": ["x", "t"]},
+                {"name": "s", "op": "pow", "inputs": ["d"], "exponent": 2},
+                {"name": "loss", "op": "mean", "inputs": ["s"]}"""), feeds), "x");
+        assertSame(run(graph(input, """
+                {"name": "loss", "op": "mean-absolute-error", "inputs": ["x", "t"]}"""), feeds),
+                run(graph(input, """
+                {"name": "d", "op": "sub", "inputs": ["x", "t"]},
+                {"name": "a", "op": "abs", "inputs": ["d"]},
+                {"name": "loss", "op": "mean", "inputs": ["a"]}"""), feeds), "x");
+    }
+}
