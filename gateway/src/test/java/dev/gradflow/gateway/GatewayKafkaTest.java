@@ -136,7 +136,7 @@ class GatewayKafkaTest {
             broken JSON | {"kind": "graph", | $ | $: malformed JSON at line 1, column 18: Unexpected end-of-input within/between Object entries
             empty body | '' | $ | $: the body is empty; expected a JSON object
             not an object | [1, 2] | $ | $: expected an object, got an array
-            unknown op | {"kind": "graph", "inputs": {"x": {"shape": []}}, "nodes": [{"name": "y", "op": "sigmoid", "inputs": ["x"]}], "output": "y"} | nodes[0].op | nodes[0].op: unknown op 'sigmoid', expected one of [add, div, exp, log, matmul, max, mean, mean-squared-error, mul, neg, pow, relu, softmax-cross-entropy, sub, sum, transpose]
+            unknown op | {"kind": "graph", "inputs": {"x": {"shape": []}}, "nodes": [{"name": "y", "op": "gelu", "inputs": ["x"]}], "output": "y"} | nodes[0].op | nodes[0].op: unknown op 'gelu', expected one of [abs, add, binary-cross-entropy, categorical-cross-entropy, clip, div, dropout, exp, log, matmul, max, mean, mean-absolute-error, mean-squared-error, min, mul, neg, pow, reduce-max, relu, reshape, sigmoid, softmax, softmax-cross-entropy, sqrt, sub, sum, tanh, transpose]
             wrong type | {"kind": "layers", "inputSize": "four", "layers": [], "loss": "mean-squared-error"} | inputSize | inputSize: expected a number, got the string "four"
             infinite value | {"kind": "graph", "inputs": {}, "parameters": {"w": {"value": [1, 1e999]}}, "nodes": [{"name": "s", "op": "sum", "inputs": ["w"]}], "output": "s"} | parameters.w.value[1] | parameters.w.value[1]: must be a finite number, got Infinity
             """)
@@ -160,6 +160,44 @@ class GatewayKafkaTest {
         given().contentType(ContentType.JSON).body(body)
                 .when().post("/networks/" + networkId + "/batches")
                 .then().statusCode(400).body("field", is(field)).body("message", is(message));
+    }
+
+    @Test
+    void theGradientCheckComparesTheEngineWithFiniteDifferences() throws IOException {
+        String networkId = register(example("mlp.network.json"));
+        String batch = example("mlp.batch.json").replaceFirst("\\{", "{\"maxElementsPerTensor\": 10, ");
+
+        given().contentType(ContentType.JSON).body(batch)
+                .when().post("/networks/" + networkId + "/gradient-check")
+                .then().statusCode(200)
+                .body("dtype", is("float64"))
+                .body("passed", is(true))
+                .body("tolerance", is(1.0e-6f))
+                .body("parameters.'dense1.weights'.checkedElements", is(10))
+                .body("parameters.'dense1.weights'.totalElements", is(32))
+                .body("parameters.'dense2.biases'.checkedElements", is(3))
+                .body("inputs.x.checkedElements", is(10));
+    }
+
+    @Test
+    void aFloat32NetworkIsAcceptedAndChecked() throws IOException {
+        String networkId = register(example("mlp.network.json").replace("\"float64\"", "\"float32\""));
+        given().when().get("/networks/" + networkId).then().statusCode(200).body("dtype", is("float32"));
+        given().contentType(ContentType.JSON).body(example("mlp.batch.json"))
+                .when().post("/networks/" + networkId + "/gradient-check")
+                .then().statusCode(200).body("dtype", is("float32")).body("passed", is(true))
+                .body("tolerance", is(1.0e-3f));
+    }
+
+    @Test
+    void aGradientCheckAskingForTooMuchIsRejected() throws IOException {
+        String networkId = register(example("mlp.network.json"));
+        given().contentType(ContentType.JSON)
+                .body("{\"inputs\": {\"x\": [[1, 2, 3, 4]]}, \"targets\": {\"y\": [0]}, \"maxElementsPerTensor\": 100000}")
+                .when().post("/networks/" + networkId + "/gradient-check")
+                .then().statusCode(400).body("field", is("maxElementsPerTensor"))
+                .body("message", is("maxElementsPerTensor: must be an integer between 1 and 256"
+                        + " (gradflow.gateway.gradient-check-max-elements), got 100000"));
     }
 
     @Test

@@ -20,6 +20,10 @@ public interface GatewayConfig {
     @WithDefault("536870912")
     long resultsMaxBytes();
 
+    /** The most elements of each parameter and input a gradient check may ask for; each costs four forward passes. */
+    @WithDefault("256")
+    int gradientCheckMaxElements();
+
     /** How long a REST call waits for Kafka to acknowledge the record it publishes. */
     @WithDefault("PT30S")
     Duration publishTimeout();

@@ -59,6 +59,23 @@ public class NetworkResource {
     }
 
     @POST
+    @Path("/{networkId}/gradient-check")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Check the engine's gradients against finite differences",
+            description = "Takes a batch ({\"inputs\": ..., \"targets\": ...}) and optionally"
+                    + " \"maxElementsPerTensor\" (default 32). Runs the forward and backward passes and compares every"
+                    + " checked element of every parameter and input gradient with central differences in float64,"
+                    + " here and now; nothing is published. Reports the worst relative error per tensor.")
+    @APIResponse(responseCode = "200", description = "The report; passed tells whether the worst error is within"
+            + " the dtype's tolerance (1e-6 for float64, 1e-3 for float32)")
+    @APIResponse(responseCode = "400", description = "Malformed JSON or a batch that does not fit; names the field")
+    @APIResponse(responseCode = "404", description = "No such network")
+    public GradientCheckResult gradientCheck(@PathParam("networkId") String networkId, byte[] body)
+            throws IOException {
+        return GradientCheckResult.of(networkId, service.gradientCheck(networkId, RequestBodies.read(json, body)));
+    }
+
+    @POST
     @Path("/{networkId}/batches")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Submit a batch",

@@ -1,7 +1,9 @@
 package dev.gradflow.gateway.service;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gradflow.core.check.GradientCheck;
 import dev.gradflow.core.graph.CompiledGraph;
+import dev.gradflow.core.graph.DefinitionException;
 import dev.gradflow.core.graph.DefinitionParser;
 import dev.gradflow.core.graph.Feeds;
 import dev.gradflow.core.graph.GraphCompiler;
@@ -15,6 +17,7 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -82,6 +85,38 @@ public class GatewayService {
         publisher.batch(networkId, new BatchRecord(batchId, networkId, feeds).encode());
         count("batches");
         return batchId;
+    }
+
+    /**
+     * Runs the gradient check of {@link GradientCheck} on a batch, here in the gateway, synchronously: the
+     * engine's gradients against float64 finite differences, at most {@code maxElementsPerTensor} elements of each
+     * parameter and input. Nothing is published.
+     *
+     * @param requestTree {@code {"inputs": ..., "targets": ..., "maxElementsPerTensor": n}}
+     * @throws UnknownNetworkException when the network is not registered
+     * @throws dev.gradflow.core.graph.DefinitionException naming the field, when the batch does not fit
+     */
+    public GradientCheck.Report gradientCheck(String networkId, Object requestTree) {
+        CompiledGraph graph = catalog.find(networkId).orElseThrow(() -> new UnknownNetworkException(networkId));
+        if (!(requestTree instanceof Map<?, ?> request)) {
+            throw new DefinitionException("$", "expected an object");
+        }
+        Map<String, Object> batch = new LinkedHashMap<>();
+        request.forEach((key, value) -> batch.put(String.valueOf(key), value));
+        int maxElements = GradientCheck.Options.DEFAULT.maxElementsPerTensor();
+        Object requested = batch.remove("maxElementsPerTensor");
+        if (requested != null) {
+            if (!(requested instanceof Integer number) || number < 1 || number > config.gradientCheckMaxElements()) {
+                throw new DefinitionException("maxElementsPerTensor", "must be an integer between 1 and "
+                        + config.gradientCheckMaxElements() + " (gradflow.gateway.gradient-check-max-elements), got "
+                        + requested);
+            }
+            maxElements = number;
+        }
+        Map<String, Tensor> feeds = Feeds.parse(batch, graph, limits);
+        GradientCheck.Options defaults = GradientCheck.Options.DEFAULT;
+        return GradientCheck.run(graph, feeds, 0, new GradientCheck.Options(maxElements, defaults.step(),
+                defaults.floor()));
     }
 
     private void count(String channel) {
