@@ -162,6 +162,52 @@ class PipelineIT {
     }
 
     @Test
+    void aFloat32NetworkGoesEndToEndWithin1eMinus4OfFloat64() throws Exception {
+        String float64 = example("mlp.network.json");
+        String float32 = float64.replace("\"float64\"", "\"float32\"");
+        assertThat(float32).contains("\"float32\"");
+        String batch = example("mlp.batch.json");
+        JsonNode wide = gateway.awaitResult(gateway.submit(gateway.register(float64), batch), ANSWER_TIMEOUT);
+        JsonNode narrow = gateway.awaitResult(gateway.submit(gateway.register(float32), batch), ANSWER_TIMEOUT);
+
+        assertThat(narrow.get("status").asText()).isEqualTo("done");
+        assertThat(narrow.get("output").asDouble()).isCloseTo(wide.get("output").asDouble(), within(1e-4));
+        assertThat(narrow.get("output").asDouble()).as("a float32 value")
+                .isEqualTo((double) (float) narrow.get("output").asDouble());
+        for (String parameter : List.of("dense1.weights", "dense1.biases", "dense2.weights", "dense2.biases")) {
+            double[] expected = doubles(wide.at("/parameterGradients/" + parameter));
+            double[] actual = doubles(narrow.at("/parameterGradients/" + parameter));
+            assertThat(actual).hasSameSizeAs(expected);
+            for (int i = 0; i < expected.length; i++) {
+                assertThat(actual[i]).as("%s[%d]", parameter, i).isCloseTo(expected[i], within(1e-4));
+            }
+        }
+    }
+
+    @Test
+    void aNanInTheForwardOrBackwardPassIsReportedNotPublished() throws Exception {
+        String logOfInput = """
+                {"kind": "graph", "inputs": {"x": {"shape": [2]}},
+                 "nodes": [{"name": "l", "op": "log", "inputs": ["x"]},
+                           {"name": "s", "op": "sum", "inputs": ["l"]}], "output": "s"}""";
+        JsonNode forward = gateway.awaitResult(gateway.submit(gateway.register(logOfInput),
+                "{\"inputs\": {\"x\": [1, -1]}}"), ANSWER_TIMEOUT);
+        assertThat(forward.get("status").asText()).isEqualTo("failed");
+        assertThat(forward.has("parameterGradients")).isFalse();
+        assertThat(forward.get("error").asText()).isEqualTo("non-finite value: the output of node \"l\" (op \"log\")"
+                + " in the forward pass holds NaN (element 1 of [2])");
+
+        String rootOfInput = """
+                {"kind": "graph", "inputs": {"x": {"shape": []}},
+                 "nodes": [{"name": "r", "op": "sqrt", "inputs": ["x"]}], "output": "r"}""";
+        JsonNode backward = gateway.awaitResult(gateway.submit(gateway.register(rootOfInput),
+                "{\"inputs\": {\"x\": 0}}"), ANSWER_TIMEOUT);
+        assertThat(backward.get("status").asText()).isEqualTo("failed");
+        assertThat(backward.get("error").asText()).isEqualTo("non-finite value: the gradient node \"r\" (op \"sqrt\")"
+                + " sends to its input 0 (node \"x\") in the backward pass holds Infinity (element 0 of [])");
+    }
+
+    @Test
     void aBatchOf1024By784Float64InputsGoesEndToEnd() throws Exception {
         String definition = """
                 {"kind": "layers", "dtype": "float64", "inputSize": 784, "seed": 2024,

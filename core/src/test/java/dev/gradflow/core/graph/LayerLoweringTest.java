@@ -56,4 +56,47 @@ class LayerLoweringTest {
         }
         assertThat(first.parameters().get("dense1.biases").data()).containsOnly(0.0);
     }
+
+    @Test
+    void activationLayersDropoutAndPenaltiesLowerToPrimitives() {
+        String definition = """
+                {"kind": "layers", "inputSize": 2, "seed": 5,
+                 "layers": [
+                   {"type": "dense", "units": 3, "weights": [[1, -2, 0.5], [0.25, 1, -1]], "biases": [0.1, 0.2, 0.3],
+                    "weightRegularizerL1": 0.01, "weightRegularizerL2": 0.1, "biasRegularizerL2": 0.5},
+                   {"type": "tanh"},
+                   {"type": "dropout", "rate": 0.25},
+                   {"type": "dense", "units": 1, "activation": "sigmoid", "weights": [[1], [1], [1]], "biases": [0]}],
+                 "loss": "binary-cross-entropy"}""";
+        GraphDefinition graph = GraphCompiler.lower((LayerDefinition) new DefinitionParser(Limits.DEFAULT)
+                .parse(Json.parse(definition)));
+        assertThat(graph.nodes().stream().map(NodeDefinition::name)).containsSubsequence("dense1.matmul",
+                "dense1.linear", "tanh1", "dropout1", "dense2.matmul", "dense2.linear", "dense2.sigmoid", "data-loss",
+                "loss");
+        assertThat(graph.targets().get("y")).containsExactly(-1, 1);
+
+        Map<String, Tensor> feeds = Map.of("x", Tensor.matrix(new double[][] {{1, 2}}),
+                "y", Tensor.matrix(new double[][] {{1}}));
+        GradientSet withPenalties = BackwardPass.run(ForwardPass.record(Engine.compile(definition), feeds, 0));
+        GradientSet plain = BackwardPass.run(ForwardPass.record(Engine.compile(definition.replace(
+                "\"weightRegularizerL1\": 0.01, \"weightRegularizerL2\": 0.1, \"biasRegularizerL2\": 0.5",
+                "\"weightRegularizerL1\": 0")), feeds, 0));
+        // by hand: 0.01·Σ|W| + 0.1·ΣW² + 0.5·Σb²
+        double l1 = 0.01 * (1 + 2 + 0.5 + 0.25 + 1 + 1);
+        double l2 = 0.1 * (1 + 4 + 0.25 + 0.0625 + 1 + 1);
+        double biases = 0.5 * (0.01 + 0.04 + 0.09);
+        assertThat(withPenalties.output().item()).isCloseTo(plain.output().item() + l1 + l2 + biases, within(1e-12));
+        // and their gradients: 0.01·sign(W) + 0.2·W added to the weights' gradient, b added to the biases'
+        double[] w = {1, -2, 0.5, 0.25, 1, -1};
+        for (int i = 0; i < w.length; i++) {
+            assertThat(withPenalties.parameters().get("dense1.weights").data()[i]).isCloseTo(
+                    plain.parameters().get("dense1.weights").data()[i] + 0.01 * Math.signum(w[i]) + 0.2 * w[i],
+                    within(1e-12));
+        }
+        double[] b = {0.1, 0.2, 0.3};
+        for (int i = 0; i < b.length; i++) {
+            assertThat(withPenalties.parameters().get("dense1.biases").data()[i]).isCloseTo(
+                    plain.parameters().get("dense1.biases").data()[i] + b[i], within(1e-12));
+        }
+    }
 }
