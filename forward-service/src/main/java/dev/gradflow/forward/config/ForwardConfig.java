@@ -8,12 +8,11 @@ import java.time.Duration;
 @ConfigMapping(prefix = "gradflow.forward")
 public interface ForwardConfig {
 
-    /** Most batches held while their network's definition has not arrived yet, across all networks. */
-    @WithDefault("10000")
-    int maxPendingBatches();
-
-    /** How long a batch waits for its network's definition before it is answered with a failure. */
-    @WithDefault("PT10M")
+    /**
+     * How long a batch waits for its network's definition before it is answered with a failure. Batches behind it
+     * wait too (they are processed in order), so keep this short.
+     */
+    @WithDefault("PT30S")
     Duration pendingTimeout();
 
     /** Largest number of elements in one tensor of a definition or a batch. */

@@ -9,7 +9,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 /**
  * What the services' tests do with Kafka, on top of {@link KafkaCompanion}: write a keyed binary record, and wait
  * for the first record of a topic that matches. Topics are read from the beginning, so a test can look for its own
- * record (by batch id, say) among those of other tests sharing the broker.
+ * record (by batch id, say) among those of other tests sharing the broker, and with {@code read_committed}, as
+ * gradflow's own consumers read, so a record of an aborted transaction is never seen.
  */
 public final class TopicProbe implements AutoCloseable {
     /** Room for the largest records gradflow sends. */
@@ -35,6 +36,7 @@ public final class TopicProbe implements AutoCloseable {
     public ConsumerRecord<String, byte[]> awaitRecord(String topic, Predicate<ConsumerRecord<String, byte[]>> match) {
         return companion.consume(String.class, byte[].class)
                 .withOffsetReset("earliest")
+                .withProp("isolation.level", "read_committed")
                 .withProp("max.partition.fetch.bytes", MAX_FETCH_BYTES)
                 .fromTopics(topic, records -> records.filter(match).select().first())
                 .awaitCompletion(timeout)
