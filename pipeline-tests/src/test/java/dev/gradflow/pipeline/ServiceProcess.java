@@ -40,7 +40,7 @@ final class ServiceProcess implements AutoCloseable {
         }
         int port = freePort();
         Path logs = Files.createDirectories(repository.resolve("pipeline-tests/target/service-logs"));
-        Path log = logs.resolve(module + ".log");
+        Path log = logs.resolve(module + "-" + System.currentTimeMillis() + ".log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process process = new ProcessBuilder(List.of(java, "-Xmx2g",
                 "-Dkafka.bootstrap.servers=" + bootstrapServers,
@@ -84,6 +84,16 @@ final class ServiceProcess implements AutoCloseable {
             Thread.sleep(200);
         }
         throw new IllegalStateException(module + " was not ready within " + timeout + "; see " + log);
+    }
+
+    /** SIGKILL: no shutdown hook, no flush, no goodbye, as a crashed node or an OOM-killed pod. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(20, TimeUnit.SECONDS);
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
     }
 
     @Override

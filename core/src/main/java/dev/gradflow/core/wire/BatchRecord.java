@@ -1,6 +1,7 @@
 package dev.gradflow.core.wire;
 
 import dev.gradflow.core.tensor.Tensor;
+import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,6 +26,19 @@ public record BatchRecord(String batchId, String networkId, Map<String, Tensor> 
 
     public BatchRecord {
         tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
+    }
+
+    /**
+     * The seed of this batch's random draws (dropout masks): FNV-1a over the UTF-8 bytes of the batch id. It is a
+     * function of the id alone, so a redelivered or replayed batch draws the same masks and gets bit-identical
+     * gradients, on any JVM.
+     */
+    public long seed() {
+        long hash = 0xcbf29ce484222325L;
+        for (byte b : batchId.getBytes(StandardCharsets.UTF_8)) {
+            hash = (hash ^ (b & 0xff)) * 0x100000001b3L;
+        }
+        return hash;
     }
 
     public byte[] encode() {
