@@ -133,6 +133,54 @@ class ChaosIT {
     private int answerCount;
     private int duplicates;
 
+    @Test
+    void aBrokerRestartInTheMiddleOfAJobLosesNothing() throws Exception {
+        Path logDir = Files.createTempDirectory("gradflow-restart-kafka");
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().logDir(logDir).start();
+        int brokerPort = broker.brokerPort();
+        int controllerPort = broker.controllerPort();
+        String bootstrap = broker.bootstrapServers();
+        CompiledGraph graph = GraphCompiler.compile(new DefinitionParser(Limits.DEFAULT)
+                .parse(new ObjectMapper().readValue(DEFINITION, Object.class)), Limits.DEFAULT);
+        SplittableRandom random = new SplittableRandom(seed + 1);
+        int size = Math.max(200, batches / 5);
+        List<BatchRecord> job = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            job.add(batch(i, random));
+        }
+        ServiceProcess forward = ServiceProcess.start(repository, "forward-service", bootstrap);
+        ServiceProcess gradient = ServiceProcess.start(repository, "gradient-service", bootstrap);
+        Map<String, GradientRecord> answers;
+        try {
+            forward.awaitReady(Duration.ofSeconds(90));
+            gradient.awaitReady(Duration.ofSeconds(90));
+            AtomicInteger written = new AtomicInteger();
+            write(bootstrap, job.subList(0, size / 2), written);
+            broker.close();
+            Thread.sleep(2000);
+            broker = EmbeddedKafkaBroker.builder().logDir(logDir).brokerPort(brokerPort)
+                    .controllerPort(controllerPort).start();
+            write(bootstrap, job.subList(size / 2, size), written);
+            batchesExpected = size;
+            answers = collect(bootstrap, Duration.ofMinutes(3));
+            System.out.printf("broker restart: %d batches written, %d answers read (read_committed), %d duplicates,"
+                    + " %d missing%n", written.get(), answerCount, duplicates, size - answers.size());
+        } finally {
+            forward.close();
+            gradient.close();
+            broker.close();
+        }
+        assertThat(forward.isAlive()).isFalse();
+        assertThat(duplicates).isZero();
+        assertThat(answers).hasSize(size);
+        for (BatchRecord batch : job) {
+            assertThat(answers.get(batch.batchId())).isEqualTo(GradientRecord.ok(batch.batchId(), NETWORK_ID,
+                    BackwardPass.run(ForwardPass.record(graph, batch.tensors(), batch.seed()))));
+        }
+    }
+
+    private int batchesExpected = -1;
+
     private static BatchRecord batch(int index, SplittableRandom random) {
         int rows = 8;
         double[] x = new double[rows * 6];
@@ -156,7 +204,7 @@ class ChaosIT {
                 new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>("network-definitions", NETWORK_ID,
                     DEFINITION.getBytes(StandardCharsets.UTF_8))).get();
-            long pause = Math.max(0, 2L * kills * 2000 / Math.max(1, job.size()));
+            long pause = batchesExpected > 0 ? 2 : Math.max(0, 2L * kills * 2000 / Math.max(1, job.size()));
             for (BatchRecord batch : job) {
                 producer.send(new ProducerRecord<>("batches", NETWORK_ID + "-" + (written.get() % 7), batch.encode()));
                 written.incrementAndGet();
@@ -193,7 +241,7 @@ class ChaosIT {
                         duplicates++;
                     }
                 }
-                if (answers.size() >= batches) {
+                if (answers.size() >= (batchesExpected > 0 ? batchesExpected : batches)) {
                     if (!records.isEmpty() || quietUntil == null) {
                         quietUntil = Instant.now().plusSeconds(5);
                     } else if (Instant.now().isAfter(quietUntil)) {
