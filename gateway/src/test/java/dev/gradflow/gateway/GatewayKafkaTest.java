@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -198,6 +199,42 @@ class GatewayKafkaTest {
                 .then().statusCode(400).body("field", is("maxElementsPerTensor"))
                 .body("message", is("maxElementsPerTensor: must be an integer between 1 and 256"
                         + " (gradflow.gateway.gradient-check-max-elements), got 100000"));
+    }
+
+    @Test
+    void aRetryWithTheSameIdempotencyKeyGetsTheSameBatchIdAndPublishesNothing() throws IOException {
+        String networkId = register(example("single-neuron.network.json"));
+        String body = example("single-neuron.batch.json");
+        String first = given().contentType(ContentType.JSON).header("Idempotency-Key", "job-7/batch-1").body(body)
+                .when().post("/networks/" + networkId + "/batches")
+                .then().statusCode(202).extract().path("batchId");
+        String second = given().contentType(ContentType.JSON).header("Idempotency-Key", "job-7/batch-1").body(body)
+                .when().post("/networks/" + networkId + "/batches")
+                .then().statusCode(202).header("Idempotent-Replayed", "true").extract().path("batchId");
+        assertThat(second).isEqualTo(first);
+        given().contentType(ContentType.JSON).header("Idempotency-Key", "job-7/batch-1")
+                .body("{\"inputs\": {\"x\": [9, 9, 9]}}")
+                .when().post("/networks/" + networkId + "/batches")
+                .then().statusCode(409)
+                .body("message", is("Idempotency-Key \"job-7/batch-1\" was already used for a different batch"));
+        String marker = given().contentType(ContentType.JSON).body(body)
+                .when().post("/networks/" + networkId + "/batches").then().statusCode(202).extract().path("batchId");
+
+        List<ConsumerRecord<String, byte[]>> published = kafka.readUntil("batches",
+                r -> BatchRecord.decode(r.value()).batchId().equals(marker));
+        assertThat(published.stream().filter(r -> BatchRecord.decode(r.value()).batchId().equals(first)))
+                .as("records for the keyed batch").hasSize(1);
+    }
+
+    @Test
+    void aBodyOverTheLimitIs413WithAJsonError() {
+        byte[] large = new byte[64 * 1024 * 1024 + 10];
+        Arrays.fill(large, (byte) ' ');
+        given().contentType(ContentType.JSON).body(large)
+                .when().post("/networks")
+                .then().statusCode(413).body("status", is(413)).body("field", is("$"))
+                .body("message", is("$: the body has 67108874 bytes, more than the limit of 67108864"
+                        + " (gradflow.gateway.max-body-bytes)"));
     }
 
     @Test

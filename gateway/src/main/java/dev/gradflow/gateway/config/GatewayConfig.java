@@ -3,6 +3,8 @@ package dev.gradflow.gateway.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 /** Settings under {@code gradflow.gateway}. */
 @ConfigMapping(prefix = "gradflow.gateway")
@@ -23,6 +25,17 @@ public interface GatewayConfig {
     /** The most elements of each parameter and input a gradient check may ask for; each costs four forward passes. */
     @WithDefault("256")
     int gradientCheckMaxElements();
+
+    /** Largest request body accepted, in bytes; larger bodies get 413 with a JSON error. */
+    @WithDefault("67108864")
+    long maxBodyBytes();
+
+    /** How many idempotency keys this gateway remembers (the most recently used ones). */
+    @WithDefault("100000")
+    int idempotencyKeys();
+
+    /** API keys accepted in the {@code X-API-Key} header; none (the default) turns the check off. */
+    Optional<List<String>> apiKeys();
 
     /** How long a REST call waits for Kafka to acknowledge the record it publishes. */
     @WithDefault("PT30S")

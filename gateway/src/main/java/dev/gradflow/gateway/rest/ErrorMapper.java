@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.gradflow.core.graph.DefinitionException;
+import dev.gradflow.gateway.service.IdempotencyConflictException;
 import dev.gradflow.gateway.service.PublishException;
 import dev.gradflow.gateway.service.UnknownNetworkException;
 import jakarta.ws.rs.NotFoundException;
@@ -36,6 +37,16 @@ public class ErrorMapper {
     @ServerExceptionMapper
     public Response empty(RequestBodies.MalformedBodyException e) {
         return respond(Response.Status.BAD_REQUEST, "$", "$: " + e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response tooLarge(RequestBodies.BodyTooLargeException e) {
+        return respond(Response.Status.REQUEST_ENTITY_TOO_LARGE, "$", "$: " + e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response conflict(IdempotencyConflictException e) {
+        return respond(Response.Status.CONFLICT, null, e.getMessage());
     }
 
     @ServerExceptionMapper

@@ -1,12 +1,16 @@
 package dev.gradflow.gateway.rest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gradflow.core.graph.DefinitionException;
+import dev.gradflow.gateway.config.GatewayConfig;
 import dev.gradflow.gateway.service.GatewayService;
+import dev.gradflow.gateway.service.IdempotencyKeys;
 import dev.gradflow.gateway.service.NetworkCatalog;
 import dev.gradflow.gateway.service.UnknownNetworkException;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -34,6 +38,12 @@ public class NetworkResource {
     @Inject
     ObjectMapper json;
 
+    @Inject
+    GatewayConfig config;
+
+    @Inject
+    IdempotencyKeys idempotency;
+
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Register a network definition",
@@ -44,7 +54,7 @@ public class NetworkResource {
     @APIResponse(responseCode = "400", description = "Malformed JSON or an invalid definition; names the field")
     @APIResponse(responseCode = "503", description = "Kafka did not acknowledge the definition")
     public Response register(byte[] body) throws IOException {
-        String networkId = service.register(RequestBodies.read(json, body));
+        String networkId = service.register(RequestBodies.read(json, body, config.maxBodyBytes()));
         return Response.created(URI.create("/networks/" + networkId)).entity(new NetworkCreated(networkId)).build();
     }
 
@@ -72,7 +82,7 @@ public class NetworkResource {
     @APIResponse(responseCode = "404", description = "No such network")
     public GradientCheckResult gradientCheck(@PathParam("networkId") String networkId, byte[] body)
             throws IOException {
-        return GradientCheckResult.of(networkId, service.gradientCheck(networkId, RequestBodies.read(json, body)));
+        return GradientCheckResult.of(networkId, service.gradientCheck(networkId, RequestBodies.read(json, body, config.maxBodyBytes())));
     }
 
     @POST
@@ -81,13 +91,34 @@ public class NetworkResource {
     @Operation(summary = "Submit a batch",
             description = "{\"inputs\": {name: nested array}, \"targets\": {name: nested array}}. The batch is"
                     + " checked against the network's shapes, then published to the batches topic.")
-    @APIResponse(responseCode = "202", description = "Accepted; the result will appear at /batches/{batchId}")
+    @APIResponse(responseCode = "202", description = "Accepted; the result will appear at /batches/{batchId}."
+            + " A retry with the same Idempotency-Key and body returns the same batch id and publishes nothing"
+            + " (header Idempotent-Replayed: true)")
     @APIResponse(responseCode = "400", description = "Malformed JSON or a batch that does not fit; names the field")
     @APIResponse(responseCode = "404", description = "No such network")
+    @APIResponse(responseCode = "409", description = "The Idempotency-Key was used for a different batch")
     @APIResponse(responseCode = "503", description = "Kafka did not acknowledge the batch")
-    public Response submit(@PathParam("networkId") String networkId, byte[] body) throws IOException {
-        String batchId = service.submit(networkId, RequestBodies.read(json, body));
-        return Response.accepted(new BatchAccepted(batchId, networkId, "pending"))
-                .location(URI.create("/batches/" + batchId)).build();
+    public Response submit(@PathParam("networkId") String networkId,
+            @HeaderParam("Idempotency-Key") String idempotencyKey, byte[] body) throws IOException {
+        Object tree = RequestBodies.read(json, body, config.maxBodyBytes());
+        if (idempotencyKey == null) {
+            String batchId = service.submit(networkId, tree, null);
+            return accepted(networkId, batchId, false);
+        }
+        if (idempotencyKey.isBlank() || idempotencyKey.length() > 200) {
+            throw new DefinitionException("Idempotency-Key", "must be 1 to 200 characters");
+        }
+        IdempotencyKeys.Submission submission = idempotency.submit(networkId, idempotencyKey, body,
+                () -> service.submit(networkId, tree, IdempotencyKeys.batchId(networkId, idempotencyKey)));
+        return accepted(networkId, submission.batchId(), submission.replayed());
+    }
+
+    private static Response accepted(String networkId, String batchId, boolean replayed) {
+        Response.ResponseBuilder response = Response.accepted(new BatchAccepted(batchId, networkId, "pending"))
+                .location(URI.create("/batches/" + batchId));
+        if (replayed) {
+            response.header("Idempotent-Replayed", "true");
+        }
+        return response.build();
     }
 }

@@ -11,7 +11,10 @@ final class RequestBodies {
     private RequestBodies() {
     }
 
-    static Object read(ObjectMapper json, byte[] body) throws IOException {
+    static Object read(ObjectMapper json, byte[] body, long maxBytes) throws IOException {
+        if (body != null && body.length > maxBytes) {
+            throw new BodyTooLargeException(body.length, maxBytes);
+        }
         if (body == null || body.length == 0) {
             throw new MalformedBodyException("the body is empty; expected a JSON object");
         }
@@ -20,6 +23,16 @@ final class RequestBodies {
             throw new MalformedBodyException("the body is JSON null; expected an object");
         }
         return tree;
+    }
+
+    /** A body over {@code gradflow.gateway.max-body-bytes}. */
+    static final class BodyTooLargeException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        BodyTooLargeException(long size, long limit) {
+            super("the body has " + size + " bytes, more than the limit of " + limit
+                    + " (gradflow.gateway.max-body-bytes)");
+        }
     }
 
     /** A body that is valid JSON but not usable at all. */

@@ -72,15 +72,16 @@ public class GatewayService {
     }
 
     /**
-     * Checks a batch against its network, publishes it, and returns the new batch id.
+     * Checks a batch against its network, publishes it, and returns its batch id.
      *
+     * @param batchId the id to use, or null for a new random one
      * @throws UnknownNetworkException when the network is not registered
      * @throws dev.gradflow.core.graph.DefinitionException naming the field, when the batch does not fit
      */
-    public String submit(String networkId, Object batchTree) {
+    public String submit(String networkId, Object batchTree, String batchId) {
         CompiledGraph graph = catalog.find(networkId).orElseThrow(() -> new UnknownNetworkException(networkId));
         Map<String, Tensor> feeds = Feeds.parse(batchTree, graph, limits);
-        String batchId = UUID.randomUUID().toString();
+        batchId = batchId != null ? batchId : UUID.randomUUID().toString();
         results.pending(batchId, networkId);
         publisher.batch(networkId, new BatchRecord(batchId, networkId, feeds).encode());
         count("batches");

@@ -2,6 +2,8 @@ package dev.gradflow.kafka.broker;
 
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -41,6 +43,23 @@ public final class TopicProbe implements AutoCloseable {
                 .fromTopics(topic, records -> records.filter(match).select().first())
                 .awaitCompletion(timeout)
                 .getFirstRecord();
+    }
+
+    /**
+     * Every record of {@code topic} from its beginning up to and including the first that matches {@code last}:
+     * write a marker record after the ones of interest, and this reads exactly what came before it.
+     */
+    public List<ConsumerRecord<String, byte[]>> readUntil(String topic, Predicate<ConsumerRecord<String, byte[]>> last) {
+        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+        companion.consume(String.class, byte[].class)
+                .withOffsetReset("earliest")
+                .withProp("isolation.level", "read_committed")
+                .withProp("max.partition.fetch.bytes", MAX_FETCH_BYTES)
+                // invoke sees every record, the marker too; the stream ends at the marker (select().first takes
+                // records while the predicate holds).
+                .fromTopics(topic, stream -> stream.invoke(records::add).select().first(record -> !last.test(record)))
+                .awaitCompletion(timeout);
+        return records;
     }
 
     @Override
