@@ -1,5 +1,7 @@
 package dev.gradflow.core.graph;
 
+import dev.gradflow.core.ops.CategoricalCrossEntropy;
+import dev.gradflow.core.ops.SoftmaxCrossEntropy;
 import dev.gradflow.core.tensor.Shapes;
 import dev.gradflow.core.tensor.Tensor;
 import java.util.HashSet;
@@ -55,6 +57,31 @@ public final class Feeds {
         }
     }
 
+    /** Class-id targets of the categorical losses must be integers in [0, C), C the number of classes. */
+    private static void checkClassIds(CompiledGraph graph, Map<String, Tensor> feeds) {
+        for (GraphNode node : graph.nodes()) {
+            boolean categorical = node.op() instanceof SoftmaxCrossEntropy || node.op() instanceof CategoricalCrossEntropy;
+            if (!categorical) {
+                continue;
+            }
+            GraphNode target = graph.nodes().get(node.inputs()[1]);
+            int[] predictions = graph.nodes().get(node.inputs()[0]).shape();
+            Tensor value = feeds.get(target.name());
+            if (target.kind() != NodeKind.TARGET || value == null || value.rank() != 1 || predictions.length != 2
+                    || predictions[1] == Shapes.ANY) {
+                continue;
+            }
+            int classes = predictions[1];
+            double[] ids = value.data();
+            for (int i = 0; i < ids.length; i++) {
+                if (ids[i] != Math.rint(ids[i]) || ids[i] < 0 || ids[i] >= classes) {
+                    throw new DefinitionException("targets." + target.name() + "[" + i + "]", "class id " + ids[i]
+                            + " is not an integer in [0, " + classes + ")");
+                }
+            }
+        }
+    }
+
     /**
      * Checks tensors fed to a graph, however they arrived.
      *
@@ -102,6 +129,7 @@ public final class Feeds {
                 }
             }
         }
+        checkClassIds(graph, feeds);
         for (String name : feeds.keySet()) {
             if (!expected.contains(name)) {
                 throw new DefinitionException("inputs." + name, "the network has no input or target named \""

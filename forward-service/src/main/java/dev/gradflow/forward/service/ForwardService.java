@@ -1,6 +1,7 @@
 package dev.gradflow.forward.service;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gradflow.core.graph.CompiledGraph;
 import dev.gradflow.core.graph.DefinitionParser;
@@ -65,7 +66,7 @@ public class ForwardService {
         }
         CompiledGraph graph;
         try {
-            graph = GraphCompiler.compile(parser.parse(json.readValue(definitionJson, Object.class)), limits);
+            graph = GraphCompiler.compile(parser.parse(json.readerFor(Object.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readValue(definitionJson)), limits);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("network " + networkId + ": not valid JSON: "
                     + e.getOriginalMessage(), e);

@@ -1,5 +1,6 @@
 package dev.gradflow.gateway.listener;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gradflow.core.wire.GradientRecord;
 import dev.gradflow.gateway.service.GatewayService;
@@ -52,7 +53,7 @@ public class KafkaListeners {
             return;
         }
         try {
-            catalog.put(networkId, service.compile(json.readValue(record.value(), Object.class)));
+            catalog.put(networkId, service.compile(json.readerFor(Object.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readValue(record.value())));
             count("network-definitions", "ok");
         } catch (IOException | IllegalArgumentException e) {
             LOG.warnf("skipping network %s: %s", networkId, e.getMessage());

@@ -1,11 +1,12 @@
 package dev.gradflow.gateway.rest;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 
 /**
  * Request bodies are read into a generic JSON tree and handed to the core, which names the offending field in
- * every error. Nothing in a body is ever bound to an arbitrary class: definitions are data, never code.
+ * every error. Anything after the first JSON value is an error too, not silently ignored. Nothing in a body is ever bound to an arbitrary class: definitions are data, never code.
  */
 final class RequestBodies {
     private RequestBodies() {
@@ -18,7 +19,7 @@ final class RequestBodies {
         if (body == null || body.length == 0) {
             throw new MalformedBodyException("the body is empty; expected a JSON object");
         }
-        Object tree = json.readValue(body, Object.class);
+        Object tree = json.readerFor(Object.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readValue(body);
         if (tree == null) {
             throw new MalformedBodyException("the body is JSON null; expected an object");
         }
