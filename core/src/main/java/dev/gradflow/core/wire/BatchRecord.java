@@ -58,9 +58,10 @@ public record BatchRecord(String batchId, String networkId, Map<String, Tensor> 
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         for (int i = 0; i < count; i++) {
             String name = reader.string("tensor " + i + " name");
-            if (tensors.put(name, reader.tensor("tensor \"" + name + "\"")) != null) {
+            if (tensors.containsKey(name)) {
                 throw reader.error("tensor name \"" + name + "\" appears twice");
             }
+            tensors.put(name, reader.tensor("tensor \"" + name + "\""));
         }
         reader.end();
         return new BatchRecord(batchId, networkId, tensors);

@@ -15,6 +15,8 @@ import java.util.Arrays;
 final class WireReader {
     private final ByteBuffer buffer;
     private final String what;
+    /** Where the field being read starts: errors point at the field, not at wherever reading stopped. */
+    private int fieldStart;
 
     WireReader(byte[] bytes, String what) {
         if (bytes == null) {
@@ -25,7 +27,7 @@ final class WireReader {
     }
 
     WireFormatException error(String problem) {
-        return new WireFormatException(what + " at byte " + buffer.position() + ": " + problem);
+        return new WireFormatException(what + " at byte " + fieldStart + ": " + problem);
     }
 
     /** The record's own magic and version, at the start. */
@@ -37,6 +39,7 @@ final class WireReader {
     }
 
     private String magicProblem(byte[] expected, byte version) {
+        fieldStart = buffer.position();
         need(expected.length + 1, "magic and version");
         byte[] magic = new byte[expected.length];
         buffer.get(magic);
@@ -60,16 +63,19 @@ final class WireReader {
 
     private void need(long bytes, String field) {
         if (bytes < 0 || bytes > buffer.remaining()) {
-            throw error("truncated: " + field + " needs " + bytes + " bytes, " + buffer.remaining() + " remain");
+            throw new WireFormatException(what + " at byte " + buffer.position() + ": truncated: " + field + " needs "
+                    + bytes + " bytes, " + buffer.remaining() + " remain");
         }
     }
 
     int u8(String field) {
+        fieldStart = buffer.position();
         need(1, field);
         return buffer.get() & 0xff;
     }
 
     int i32(String field) {
+        fieldStart = buffer.position();
         need(4, field);
         return buffer.getInt();
     }
@@ -84,15 +90,18 @@ final class WireReader {
     }
 
     double f64(String field) {
+        fieldStart = buffer.position();
         need(8, field);
         return buffer.getDouble();
     }
 
     String string(String field) {
+        int start = buffer.position();
         int length = i32(field + " length");
         need(length, field);
         byte[] bytes = new byte[length];
         buffer.get(bytes);
+        fieldStart = start;
         return new String(bytes, StandardCharsets.UTF_8);
     }
 
@@ -151,6 +160,7 @@ final class WireReader {
     }
 
     void end() {
+        fieldStart = buffer.position();
         if (buffer.hasRemaining()) {
             throw error(buffer.remaining() + " unexpected trailing bytes");
         }
