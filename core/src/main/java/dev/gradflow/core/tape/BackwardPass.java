@@ -83,8 +83,11 @@ public final class BackwardPass {
         Tensor[] contributions;
         try {
             contributions = op.backward(new BackwardContext(node.saved(), inputShapes), gradient);
+        } catch (IndexOutOfBoundsException e) {
+            throw new TapeException(where + "the tape records " + node.saved().size() + " saved tensor"
+                    + (node.saved().size() == 1 ? "" : "s") + ", fewer than its backward rule reads", e);
         } catch (RuntimeException e) {
-            throw new TapeException(where + "the recorded values do not fit the op (" + e + ")", e);
+            throw new TapeException(where + "the recorded values do not fit the op: " + e.getMessage(), e);
         }
         for (int j = 0; j < contributions.length; j++) {
             if (contributions[j] != null) {

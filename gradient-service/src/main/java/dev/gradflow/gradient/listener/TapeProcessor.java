@@ -2,6 +2,7 @@ package dev.gradflow.gradient.listener;
 
 import dev.gradflow.core.wire.GradientRecord;
 import dev.gradflow.core.wire.WireFormatException;
+import dev.gradflow.gradient.config.GradientConfig;
 import dev.gradflow.gradient.service.GradientCalculator;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -41,6 +42,9 @@ public class TapeProcessor {
     @Inject
     MeterRegistry meters;
 
+    @Inject
+    GradientConfig config;
+
     private Timer backwardTime;
 
     @PostConstruct
@@ -72,7 +76,8 @@ public class TapeProcessor {
     private Outcome outcome(Message<byte[]> tape) {
         String key = tape.getMetadata(IncomingKafkaRecordMetadata.class).map(m -> (String) m.getKey()).orElse(null);
         try {
-            GradientRecord answer = backwardTime.record(() -> GradientCalculator.answer(tape.getPayload()));
+            GradientRecord answer = backwardTime.record(() -> GradientCalculator.answer(tape.getPayload(), config.maxTapeNodes(),
+                    config.maxTensorElements()));
             if (answer.isFailed()) {
                 LOG.infof("batch %s of network %s failed: %s", answer.batchId(), answer.networkId(), answer.failure());
             }

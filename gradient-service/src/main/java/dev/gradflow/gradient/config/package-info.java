@@ -1,0 +1,2 @@
+/** Typed configuration of the gradient-service. */
+package dev.gradflow.gradient.config;
