@@ -32,15 +32,30 @@ public final class Attributes {
 
     /** An integer, or null when absent. */
     public Integer optionalInteger(String name) {
+        Long value = optionalLong(name);
+        if (value == null) {
+            return null;
+        }
+        if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
+            throw new AttributeException(name, "must be an integer, got " + values.get(name));
+        }
+        return value.intValue();
+    }
+
+    /** A 64-bit integer (exact up to 2^53 when it came through JSON as a double), or null when absent. */
+    public Long optionalLong(String name) {
         Object value = values.get(name);
         if (value == null) {
             return null;
         }
+        if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
+            return ((Number) value).longValue();
+        }
         double number = number(name);
-        if (number != Math.rint(number) || Math.abs(number) > Integer.MAX_VALUE) {
+        if (number != Math.rint(number) || Math.abs(number) > (1L << 53)) {
             throw new AttributeException(name, "must be an integer, got " + value);
         }
-        return (int) number;
+        return (long) number;
     }
 
     /** A list of integers. */

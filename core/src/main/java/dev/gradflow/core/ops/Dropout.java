@@ -30,9 +30,15 @@ public record Dropout(double rate, long seed) implements Op {
         return 1;
     }
 
+    /** The rate, then the 64-bit seed as two exact 32-bit halves (a double holds only 53 bits). */
     @Override
     public double[] attributes() {
-        return new double[] {rate, seed};
+        return new double[] {rate, seed >>> 32, seed & 0xffffffffL};
+    }
+
+    /** The seed from the two halves {@link #attributes()} records. */
+    static long seedOf(double high, double low) {
+        return ((long) high << 32) | ((long) low & 0xffffffffL);
     }
 
     @Override

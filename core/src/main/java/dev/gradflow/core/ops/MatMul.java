@@ -7,7 +7,8 @@ import dev.gradflow.core.tensor.Tensor;
 /**
  * Matrix product {@code A·B} of A [m, k] and B [k, n], giving [m, n]. Both inputs must have rank 2; nothing
  * broadcasts. ∂L/∂A = G·Bᵀ and ∂L/∂B = Aᵀ·G, computed with transposed-product kernels, never a materialised
- * transpose. Saves both inputs.
+ * transpose. The arithmetic is that of the dtype (float32 products and sums for float32), on the BLAS that
+ * {@link MatrixKernels} uses. Saves both inputs.
  */
 public record MatMul() implements Op {
     @Override
@@ -40,7 +41,7 @@ public record MatMul() implements Op {
         Tensor a = inputs[0];
         Tensor b = inputs[1];
         int[] shape = outputShape(new int[][] {a.shape(), b.shape()});
-        double[] c = MatrixKernels.multiply(a.data(), b.data(), a.dim(0), a.dim(1), b.dim(1));
+        double[] c = MatrixKernels.multiply(a.dtype(), a.data(), b.data(), a.dim(0), a.dim(1), b.dim(1));
         return Forward.of(Tensor.of(a.dtype(), shape, c), a, b);
     }
 
@@ -51,8 +52,8 @@ public record MatMul() implements Op {
         int m = a.dim(0);
         int k = a.dim(1);
         int n = b.dim(1);
-        double[] gradA = MatrixKernels.multiplyTransB(gradient.data(), b.data(), m, n, k);
-        double[] gradB = MatrixKernels.multiplyTransA(a.data(), gradient.data(), m, k, n);
+        double[] gradA = MatrixKernels.multiplyTransB(gradient.dtype(), gradient.data(), b.data(), m, n, k);
+        double[] gradB = MatrixKernels.multiplyTransA(gradient.dtype(), a.data(), gradient.data(), m, k, n);
         return new Tensor[] {
             Tensor.of(gradient.dtype(), new int[] {m, k}, gradA),
             Tensor.of(gradient.dtype(), new int[] {k, n}, gradB)

@@ -51,8 +51,8 @@ public final class OpSet {
         SPECS.put("reshape", new Spec(Set.of("shape"), Set.of(),
                 a -> new Reshape(a.integers("shape")), t -> new Reshape(integers(t))));
         SPECS.put("dropout", new Spec(Set.of("rate"), Set.of("seed"),
-                a -> new Dropout(a.number("rate"), a.optionalInteger("seed") == null ? 0 : a.optionalInteger("seed")),
-                t -> new Dropout(exactly(t, 2, "dropout")[0], (long) t[1])));
+                a -> new Dropout(a.number("rate"), a.optionalLong("seed") == null ? 0 : a.optionalLong("seed")),
+                t -> new Dropout(exactly(t, 3, "dropout")[0], Dropout.seedOf(t[1], t[2]))));
         axisOp("sum", Sum::new);
         axisOp("mean", Mean::new);
         axisOp("reduce-max", ReduceMax::new);

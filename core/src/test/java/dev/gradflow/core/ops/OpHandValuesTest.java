@@ -207,7 +207,7 @@ class OpHandValuesTest {
                 "mean-squared-error", "min", "mul", "neg", "pow", "reduce-max", "relu", "reshape", "sigmoid", "softmax",
                 "softmax-cross-entropy", "sqrt", "sub", "sum", "tanh", "transpose");
         Map<String, double[]> attributes = Map.of("pow", new double[] {2}, "clip", new double[] {-1, 1},
-                "reshape", new double[] {-1}, "dropout", new double[] {0.5, 7});
+                "reshape", new double[] {-1}, "dropout", new double[] {0.5, 0, 7});
         for (String name : OpSet.NAMES) {
             Op op = OpSet.fromTape(name, attributes.getOrDefault(name, new double[0]));
             assertThat(op.name()).isEqualTo(name);

@@ -1,0 +1,228 @@
+package dev.gradflow.core.kernels;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import dev.gradflow.core.tensor.DType;
+import dev.gradflow.core.tensor.MatrixKernels;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every product, dtype and implementation against a naive triple loop in float64, on awkward sizes. The pure-Java
+ * implementations are tested by name, so they are covered whether or not this machine has a native BLAS; the
+ * native one is tested when it loads.
+ */
+class DenseProductsTest {
+    /** [m, k, n] of the product C [m, n] = op(A) [m, k] · op(B) [k, n]. */
+    private static final int[][] SIZES = {
+        {1, 1, 1}, {3, 5, 2}, {17, 33, 9}, {2, 1, 3}, {1, 7, 1}, {9, 4, 1}, {40, 67, 31}, {130, 120, 110},
+        {0, 3, 4}, {3, 0, 4}, {3, 4, 0}, {0, 0, 0},
+    };
+
+    /** The float64 bound on |C − C_exact| relative to Σ|A||B|: a few units in the last place, whatever the order. */
+    private static final double FLOAT64_TOLERANCE = 1e-12;
+    /** The float32 bound, for sums of up to a few hundred terms rounded to 24 bits. */
+    private static final double FLOAT32_TOLERANCE = 1e-5;
+
+    enum Product {
+        MULTIPLY, TRANS_A, TRANS_B
+    }
+
+    static Stream<Gemm> implementations() {
+        List<Gemm> gemms = new ArrayList<>(List.of(LoopGemm.INSTANCE, NetlibGemm.javaBlas(), Gemms.active()));
+        nativeGemm().ifPresent(gemms::add);
+        return gemms.stream();
+    }
+
+    static Stream<Arguments> cases() {
+        return implementations().flatMap(gemm -> Stream.of(DType.values()).flatMap(dtype ->
+                Stream.of(Product.values()).flatMap(product ->
+                        Stream.of(SIZES).map(size -> Arguments.of(gemm, dtype, product, size[0], size[1], size[2])))));
+    }
+
+    private static Optional<Gemm> nativeGemm() {
+        try {
+            return Optional.of(NetlibGemm.nativeBlas());
+        } catch (IllegalStateException e) {
+            return Optional.empty();
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1} {2} m={3} k={4} n={5}")
+    @MethodSource("cases")
+    void matchesANaiveTripleLoop(Gemm gemm, DType dtype, Product product, int m, int k, int n) {
+        Operands operands = Operands.random(dtype, product, m, k, n, 31L * m + 7L * k + n);
+        double[] c = compute(new DenseProducts(gemm), dtype, product, operands, m, k, n);
+
+        assertThat(c).hasSize(m * n);
+        double tolerance = dtype == DType.FLOAT64 ? FLOAT64_TOLERANCE : FLOAT32_TOLERANCE;
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double exact = 0;
+                double magnitude = 0;
+                for (int p = 0; p < k; p++) {
+                    double term = operands.opA(i, p) * operands.opB(p, j);
+                    exact += term;
+                    magnitude += Math.abs(term);
+                }
+                double actual = c[i * n + j];
+                assertThat(Math.abs(actual - exact))
+                        .as("C[%d, %d] = %s, exact %s", i, j, actual, exact)
+                        .isLessThanOrEqualTo(tolerance * magnitude);
+                if (dtype == DType.FLOAT32) {
+                    assertThat((double) (float) actual).as("C[%d, %d] is a float32 value", i, j).isEqualTo(actual);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("implementations")
+    void theSameInputsGiveBitIdenticalResults(Gemm gemm) {
+        // Large enough for a threaded native BLAS to split the work among threads.
+        int m = 300;
+        int k = 257;
+        int n = 190;
+        DenseProducts products = new DenseProducts(gemm);
+        for (DType dtype : DType.values()) {
+            for (Product product : Product.values()) {
+                Operands first = Operands.random(dtype, product, m, k, n, 42);
+                Operands second = Operands.random(dtype, product, m, k, n, 42);
+                double[] expected = compute(products, dtype, product, first, m, k, n);
+                for (int run = 0; run < 3; run++) {
+                    double[] again = compute(products, dtype, product, second, m, k, n);
+                    assertThat(bits(again)).as("%s %s run %d", dtype, product, run).isEqualTo(bits(expected));
+                }
+                assertThat(first.a).as("A is not modified").isEqualTo(second.a);
+                assertThat(first.b).as("B is not modified").isEqualTo(second.b);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("implementations")
+    void overwritesWhateverTheOutputHeld(Gemm gemm) {
+        double[] c = {99, 99, 99, 99};
+        gemm.dgemm(false, false, 2, 2, 1, new double[] {1, 2}, new double[] {3, 4}, c);
+        assertThat(c).containsExactly(3, 4, 6, 8);
+        float[] f = {99, 99, 99, 99};
+        gemm.sgemm(true, true, 2, 2, 0, new float[0], new float[0], f);
+        assertThat(f).containsExactly(0, 0, 0, 0);
+    }
+
+    @Test
+    void theProcessWideChoiceIsNamed() {
+        assertThat(MatrixKernels.implementation()).isEqualTo(Gemms.active().name()).isNotBlank();
+        if (System.getProperty(Gemms.PROPERTY) == null) {
+            assertThat(MatrixKernels.implementation()).isEqualTo(Gemms.select("auto").name());
+        }
+    }
+
+    @Test
+    void eachChoiceSelectsItsImplementationOrAFallback() {
+        assertThat(Gemms.select("loops")).isSameAs(LoopGemm.INSTANCE);
+        assertThat(Gemms.select("java").name()).startsWith("netlib-java");
+        assertThat(Gemms.select(" Java ").name()).startsWith("netlib-java");
+        Optional<Gemm> nativeGemm = nativeGemm();
+        assertThat(Gemms.select("native").name()).startsWith(nativeGemm.isPresent() ? "netlib-native" : "netlib-java");
+        boolean tuned = nativeGemm.isPresent() && (((NetlibGemm) nativeGemm.get()).nativeLibraries().isEmpty()
+                || NativeLibraries.anyOptimised(((NetlibGemm) nativeGemm.get()).nativeLibraries()));
+        assertThat(Gemms.select("auto").name()).startsWith(tuned ? "netlib-native" : "netlib-java");
+        assertThatThrownBy(() -> Gemms.select("cuda"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("expected auto, native, java or loops");
+    }
+
+    @Test
+    void theNativeLibraryInUseIsNamed() {
+        Optional<Gemm> gemm = nativeGemm();
+        assumeThat(gemm).as("a native BLAS is installed").isPresent();
+        assertThat(gemm.get().name()).startsWith("netlib-native JNIBLAS");
+        List<String> libraries = ((NetlibGemm) gemm.get()).nativeLibraries();
+        if (!libraries.isEmpty()) {
+            assertThat(gemm.get().name()).contains(libraries.get(0));
+        }
+    }
+
+    @Test
+    void autoTrustsOnlyBlasLibrariesKnownToBeTuned() {
+        assertThat(NativeLibraries.anyOptimised(
+                List.of("/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblasp-r0.3.21.so"))).isTrue();
+        assertThat(NativeLibraries.anyOptimised(List.of("/opt/intel/oneapi/mkl/lib/libmkl_rt.so.2"))).isTrue();
+        assertThat(NativeLibraries.anyOptimised(List.of("/usr/lib/x86_64-linux-gnu/libblis.so.4"))).isTrue();
+        assertThat(NativeLibraries.anyOptimised(List.of("/usr/lib/x86_64-linux-gnu/blas/libblas.so.3.11.0")))
+                .isFalse();
+        assertThat(NativeLibraries.anyOptimised(List.of("/usr/lib/x86_64-linux-gnu/atlas/libblas.so.3.10.3")))
+                .isFalse();
+        assertThat(NativeLibraries.anyOptimised(List.of())).isFalse();
+    }
+
+    @Test
+    void rejectsArraysThatDoNotMatchTheirShapes() {
+        DenseProducts products = new DenseProducts(LoopGemm.INSTANCE);
+        assertThatThrownBy(() -> products.multiply(DType.FLOAT64, new double[5], new double[6], 2, 3, 2))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("A has 5 elements, shape [2, 3] needs 6");
+        assertThatThrownBy(() -> products.multiplyTransA(DType.FLOAT32, new double[6], new double[7], 3, 2, 2))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("B has 7 elements, shape [3, 2] needs 6");
+        assertThatThrownBy(() -> products.multiplyTransB(DType.FLOAT64, new double[0], new double[0], -1, 0, 0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("negative dimension");
+        assertThatThrownBy(() -> products.multiply(DType.FLOAT64, new double[0], new double[0], 65536, 0, 65536))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("more elements than an array can hold");
+    }
+
+    private static double[] compute(DenseProducts products, DType dtype, Product product, Operands operands, int m,
+            int k, int n) {
+        return switch (product) {
+            case MULTIPLY -> products.multiply(dtype, operands.a, operands.b, m, k, n);
+            case TRANS_A -> products.multiplyTransA(dtype, operands.a, operands.b, k, m, n);
+            case TRANS_B -> products.multiplyTransB(dtype, operands.a, operands.b, m, k, n);
+        };
+    }
+
+    private static long[] bits(double[] values) {
+        long[] bits = new long[values.length];
+        for (int i = 0; i < values.length; i++) {
+            bits[i] = Double.doubleToRawLongBits(values[i]);
+        }
+        return bits;
+    }
+
+    /** A and B as stored for a product, with accessors for op(A) [m, k] and op(B) [k, n]. */
+    private record Operands(Product product, int m, int k, int n, double[] a, double[] b) {
+        static Operands random(DType dtype, Product product, int m, int k, int n, long seed) {
+            SplittableRandom random = new SplittableRandom(seed);
+            return new Operands(product, m, k, n, values(random, dtype, m * k), values(random, dtype, k * n));
+        }
+
+        private static double[] values(SplittableRandom random, DType dtype, int count) {
+            double[] values = new double[count];
+            for (int i = 0; i < count; i++) {
+                // About one in eight exactly zero, as after a ReLU, to exercise the loops' zero skipping.
+                double value = random.nextInt(8) == 0 ? 0 : random.nextDouble(-2, 2);
+                values[i] = dtype == DType.FLOAT32 ? (float) value : value;
+            }
+            return values;
+        }
+
+        double opA(int i, int p) {
+            return product == Product.TRANS_A ? a[p * m + i] : a[i * k + p];
+        }
+
+        double opB(int p, int j) {
+            return product == Product.TRANS_B ? b[j * k + p] : b[p * n + j];
+        }
+    }
+}
