@@ -105,7 +105,7 @@ class ChaosIT {
                     services[which].awaitReady(Duration.ofSeconds(90));
                 }
                 writer.join();
-                answers = collect(bootstrap, Duration.ofMinutes(5));
+                answers = collect(bootstrap, Duration.ofMinutes(8));
             } finally {
                 for (ServiceProcess service : services) {
                     service.close();

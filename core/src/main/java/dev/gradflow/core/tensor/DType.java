@@ -4,8 +4,8 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * Element type of a tensor as it is stored on the wire. Arithmetic runs in float64 today; a float32 tensor keeps
- * its type so that a float32 engine can be added without changing any wire format.
+ * Element type of a tensor, in definitions and on the wire. A float32 tensor holds only float32 values (see
+ * {@link Tensor}) and travels as 4-byte floats; its matrix products run in float32 (sgemm).
  */
 public enum DType {
     FLOAT64("float64", (byte) 1, Double.BYTES),

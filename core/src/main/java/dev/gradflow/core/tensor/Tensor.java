@@ -8,8 +8,8 @@ import java.util.function.DoubleUnaryOperator;
  *
  * <p>Elements are held as {@code double} for both dtypes. A {@link DType#FLOAT32} tensor rounds every element to
  * the nearest float32 when it is built, so each op computes in float64 and stores a float32 result: float32
- * semantics with float64 accumulation inside each op, at the cost of 8 bytes per element in memory (the wire
- * format stores 4).
+ * semantics with float64 accumulation inside elementwise ops and reductions (matrix products run sgemm and sum in
+ * float32), at the cost of 8 bytes per element in memory (the wire format stores 4).
  *
  * <p>Tensors are values. Nothing in gradflow writes into a tensor after it was built, which is what lets the tape
  * keep references to forward values instead of copies. {@link #data()} exposes the backing array for fast kernels;
