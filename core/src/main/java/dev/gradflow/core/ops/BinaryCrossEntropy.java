@@ -1,6 +1,5 @@
 package dev.gradflow.core.ops;
 
-import dev.gradflow.core.tensor.Shapes;
 import dev.gradflow.core.tensor.Tensor;
 
 /**
@@ -23,11 +22,7 @@ public record BinaryCrossEntropy() implements Op {
 
     @Override
     public int[] outputShape(int[][] inputShapes) {
-        if (!Shapes.equal(inputShapes[0], inputShapes[1])) {
-            throw new IllegalArgumentException(name() + ": probabilities " + Shapes.format(inputShapes[0])
-                    + " and targets " + Shapes.format(inputShapes[1]) + " must have the same shape");
-        }
-        return new int[0];
+        return ElementwiseShapes.sameShapeToScalar(name(), "probabilities", "targets", inputShapes);
     }
 
     @Override
