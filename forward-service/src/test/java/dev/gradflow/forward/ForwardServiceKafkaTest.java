@@ -57,7 +57,7 @@ class ForwardServiceKafkaTest {
         ConsumerRecord<String, byte[]> record = kafka.awaitRecord("tapes",
                 r -> TapeRecord.decode(r.value()).batchId().equals(batchId));
         TapeRecord tape = TapeRecord.decode(record.value());
-        assertThat(record.key()).as("tapes are keyed by network id").isEqualTo(tape.networkId());
+        assertThat(record.key()).as("tapes are keyed by batch id").isEqualTo(tape.batchId());
         return tape;
     }
 

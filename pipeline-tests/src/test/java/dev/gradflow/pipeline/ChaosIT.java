@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -61,6 +62,11 @@ class ChaosIT {
     private final int batches = Integer.getInteger("gradflow.chaos.batches", 2000);
     private final int kills = Integer.getInteger("gradflow.chaos.kills", 3);
     private final long seed = Long.getLong("gradflow.chaos.seed", 20261126L);
+    /**
+     * The longest the answers may stop while batches wait: a killed service restarts (a new JVM) and, being the
+     * same static group member with the same transactional id, resumes its partitions at once.
+     */
+    private final Duration maxPause = Duration.parse(System.getProperty("gradflow.chaos.max-pause", "PT10S"));
 
     @Test
     void everyBatchIsAnsweredExactlyOnceAndBitIdenticallyDespiteKills() throws Exception {
@@ -68,8 +74,8 @@ class ChaosIT {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().logDir(logDir).start()) {
             String bootstrap = broker.bootstrapServers();
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-                admin.createTopics(List.of(new NewTopic("batches", 3, (short) 1), new NewTopic("tapes", 3, (short) 1),
-                        new NewTopic("gradients", 3, (short) 1), new NewTopic("network-definitions", 1, (short) 1)))
+                admin.createTopics(List.of(new NewTopic("batches", 6, (short) 1), new NewTopic("tapes", 6, (short) 1),
+                        new NewTopic("gradients", 6, (short) 1), new NewTopic("network-definitions", 1, (short) 1)))
                         .all().get();
             }
             CompiledGraph graph = GraphCompiler.compile(new DefinitionParser(Limits.DEFAULT)
@@ -80,18 +86,26 @@ class ChaosIT {
                 job.add(batch(i, random));
             }
 
+            // Stable instance ids, as a StatefulSet gives: a restarted service is the same static group member and
+            // aborts its predecessor's open transaction at once.
             ServiceProcess[] services = {
-                ServiceProcess.start(repository, "forward-service", bootstrap),
-                ServiceProcess.start(repository, "gradient-service", bootstrap)
+                ServiceProcess.start(repository, "forward-service", bootstrap, "chaos-0"),
+                ServiceProcess.start(repository, "gradient-service", bootstrap, "chaos-0")
             };
             for (ServiceProcess service : services) {
                 service.awaitReady(Duration.ofSeconds(90));
             }
             AtomicInteger written = new AtomicInteger();
             Thread writer = new Thread(() -> write(bootstrap, job, written), "chaos-writer");
+            // Answers are read while the job runs, so the time each one arrived shows how long answers paused.
+            List<Instant> arrivals = new ArrayList<>();
+            AtomicReference<Map<String, GradientRecord>> collected = new AtomicReference<>();
+            Thread reader = new Thread(() -> collected.set(collect(bootstrap, Duration.ofMinutes(10), arrivals)),
+                    "chaos-reader");
             Map<String, GradientRecord> answers;
             int[] killed = new int[2];
             try {
+                reader.start();
                 writer.start();
                 // Kill at random moments while the job is being written and processed.
                 for (int k = 0; k < 2 * kills; k++) {
@@ -101,11 +115,12 @@ class ChaosIT {
                     killed[which]++;
                     Thread.sleep(random.nextInt(1000));
                     services[which] = ServiceProcess.start(repository, which == 0 ? "forward-service"
-                            : "gradient-service", bootstrap);
+                            : "gradient-service", bootstrap, "chaos-0");
                     services[which].awaitReady(Duration.ofSeconds(90));
                 }
                 writer.join();
-                answers = collect(bootstrap, Duration.ofMinutes(8));
+                reader.join();
+                answers = collected.get();
             } finally {
                 for (ServiceProcess service : services) {
                     service.close();
@@ -121,13 +136,29 @@ class ChaosIT {
                 assertThat(actual).as("answer for %s is bit-identical", batch.batchId()).isEqualTo(expected);
                 identical++;
             }
+            Duration longestPause = longestGap(arrivals);
             System.out.printf("chaos: %d batches written, %d answers read (read_committed), %d duplicates, %d missing,"
-                    + " %d bit-identical; forward-service killed %d times, gradient-service %d times%n", written.get(),
-                    answerCount, duplicates, batches - answers.size(), identical, killed[0], killed[1]);
+                    + " %d bit-identical; forward-service killed %d times, gradient-service %d times; longest pause"
+                    + " between answers %.1f s%n", written.get(), answerCount, duplicates, batches - answers.size(),
+                    identical, killed[0], killed[1], longestPause.toMillis() / 1000.0);
             assertThat(duplicates).as("duplicate answers").isZero();
             assertThat(answers).hasSize(batches);
             assertThat(killed).containsExactly(kills, kills);
+            assertThat(longestPause).as("longest pause between answers (gradflow.chaos.max-pause)")
+                    .isLessThanOrEqualTo(maxPause);
         }
+    }
+
+    /** The longest time between two consecutive new answers, from the first answer to the last. */
+    private static Duration longestGap(List<Instant> arrivals) {
+        Duration longest = Duration.ZERO;
+        for (int i = 1; i < arrivals.size(); i++) {
+            Duration gap = Duration.between(arrivals.get(i - 1), arrivals.get(i));
+            if (gap.compareTo(longest) > 0) {
+                longest = gap;
+            }
+        }
+        return longest;
     }
 
     private int answerCount;
@@ -162,7 +193,7 @@ class ChaosIT {
                     .controllerPort(controllerPort).start();
             write(bootstrap, job.subList(size / 2, size), written);
             batchesExpected = size;
-            answers = collect(bootstrap, Duration.ofMinutes(3));
+            answers = collect(bootstrap, Duration.ofMinutes(3), new ArrayList<>());
             System.out.printf("broker restart: %d batches written, %d answers read (read_committed), %d duplicates,"
                     + " %d missing%n", written.get(), answerCount, duplicates, size - answers.size());
         } finally {
@@ -219,7 +250,7 @@ class ChaosIT {
     }
 
     /** Every committed answer until all batches are answered and nothing new arrives for a few seconds. */
-    private Map<String, GradientRecord> collect(String bootstrap, Duration timeout) {
+    private Map<String, GradientRecord> collect(String bootstrap, Duration timeout, List<Instant> arrivals) {
         Properties properties = new Properties();
         properties.put("bootstrap.servers", bootstrap);
         properties.put("group.id", "chaos-check-" + System.nanoTime());
@@ -239,6 +270,8 @@ class ChaosIT {
                     answerCount++;
                     if (answers.put(answer.batchId(), answer) != null) {
                         duplicates++;
+                    } else {
+                        arrivals.add(Instant.now());
                     }
                 }
                 if (answers.size() >= (batchesExpected > 0 ? batchesExpected : batches)) {

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -33,6 +34,15 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     static ServiceProcess start(Path repository, String module, String bootstrapServers) throws IOException {
+        return start(repository, module, bootstrapServers, null);
+    }
+
+    /**
+     * Starts {@code module}; with an {@code instanceId} ({@code gradflow.instance-id}) the service is a static group
+     * member with a stable transactional id, so a restart with the same id takes over at once.
+     */
+    static ServiceProcess start(Path repository, String module, String bootstrapServers, String instanceId)
+            throws IOException {
         Path jar = repository.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing; build the service first (./mvnw verify builds"
@@ -42,12 +52,16 @@ final class ServiceProcess implements AutoCloseable {
         Path logs = Files.createDirectories(repository.resolve("pipeline-tests/target/service-logs"));
         Path log = logs.resolve(module + "-" + System.currentTimeMillis() + ".log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process process = new ProcessBuilder(List.of(java, "-Xmx2g",
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx2g",
                 "-Dkafka.bootstrap.servers=" + bootstrapServers,
                 "-Dquarkus.http.port=" + port,
                 "-Dquarkus.http.host=127.0.0.1",
-                "-Dquarkus.log.category.\"org.apache.kafka\".level=WARN",
-                "-jar", jar.toString()))
+                "-Dquarkus.log.category.\"org.apache.kafka\".level=WARN"));
+        if (instanceId != null) {
+            command.add("-Dgradflow.instance-id=" + instanceId);
+        }
+        command.addAll(List.of("-jar", jar.toString()));
+        Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();

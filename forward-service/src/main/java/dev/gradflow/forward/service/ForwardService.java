@@ -11,6 +11,7 @@ import dev.gradflow.core.tensor.Tensor;
 import dev.gradflow.core.wire.BatchRecord;
 import dev.gradflow.core.wire.TapeRecord;
 import dev.gradflow.core.wire.WireFormatException;
+import dev.gradflow.exactlyonce.Outcome;
 import dev.gradflow.forward.config.ForwardConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -78,23 +79,25 @@ public class ForwardService {
     }
 
     /**
-     * What a batch record becomes. Bytes that are not a batch record become a dead letter; a batch whose network
-     * does not arrive within {@code gradflow.forward.pending-timeout}, that exceeds the limits, or that does not
-     * fit its network becomes a failed tape naming the reason, so its submitter gets an answer.
+     * What a batch record becomes: its tape, keyed by batch id, so that one network's tapes spread over the
+     * partitions of {@code tapes} and every gradient-service instance. Bytes that are not a batch record become a
+     * dead letter; a batch whose network does not arrive within {@code gradflow.forward.pending-timeout}, that
+     * exceeds the limits, or that does not fit its network becomes a failed tape naming the reason, so its
+     * submitter gets an answer.
      */
-    public Outcome process(String key, byte[] value) throws InterruptedException {
+    public Outcome process(byte[] value) throws InterruptedException {
         BatchRecord batch;
         try {
             batch = BatchRecord.decode(value);
         } catch (WireFormatException e) {
             LOG.warnf("dead-lettering an unreadable batch record: %s", e.getMessage());
-            return new Outcome(key, value, e.getMessage(), "dead-lettered");
+            return new Outcome.DeadLetter(e.getMessage());
         }
         TapeRecord tape = tapeOf(batch);
         if (tape.isFailed()) {
             LOG.infof("batch %s of network %s failed: %s", tape.batchId(), tape.networkId(), tape.failure());
         }
-        return new Outcome(tape.networkId(), tape.encode(), null, tape.isFailed() ? "failed" : "ok");
+        return new Outcome.Answer(tape.batchId(), tape.encode(), tape.isFailed() ? "failed" : "ok");
     }
 
     private TapeRecord tapeOf(BatchRecord batch) throws InterruptedException {

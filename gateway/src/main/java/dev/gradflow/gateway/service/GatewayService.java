@@ -83,7 +83,7 @@ public class GatewayService {
         Map<String, Tensor> feeds = Feeds.parse(batchTree, graph, limits);
         batchId = batchId != null ? batchId : UUID.randomUUID().toString();
         results.pending(batchId, networkId);
-        publisher.batch(networkId, new BatchRecord(batchId, networkId, feeds).encode());
+        publisher.batch(batchId, new BatchRecord(batchId, networkId, feeds).encode());
         count("batches");
         return batchId;
     }

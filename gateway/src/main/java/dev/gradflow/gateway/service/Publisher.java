@@ -35,8 +35,12 @@ public class Publisher {
         send(definitions, "network-definitions", networkId, json);
     }
 
-    public void batch(String networkId, byte[] record) {
-        send(batches, "batches", networkId, record);
+    /**
+     * Keyed by batch id, not network id, so that one network's batches spread over every partition of
+     * {@code batches}, and so over every forward-service instance.
+     */
+    public void batch(String batchId, byte[] record) {
+        send(batches, "batches", batchId, record);
     }
 
     private void send(Emitter<byte[]> emitter, String topic, String key, byte[] value) {

@@ -56,6 +56,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      */
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
+    /** Partitions of a topic created on first use ({@code num.partitions}). */
+    public static final int DEFAULT_PARTITIONS = 6;
+
     /** The only address the broker binds to and advertises. */
     public static final String HOST = "127.0.0.1";
 
@@ -287,7 +290,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         props.put("controller.listener.names", CONTROLLER_LISTENER);
         props.put("inter.broker.listener.name", BROKER_LISTENER);
         props.put("log.dirs", logDir.toString());
-        props.put("num.partitions", "1");
+        // Topics gradflow creates on first use get six partitions, so up to six instances of a service share the
+        // work of one topic (records are keyed by batch id, so even one network's batches spread over them).
+        props.put("num.partitions", String.valueOf(DEFAULT_PARTITIONS));
         props.put("auto.create.topics.enable", "true");
         // Internal topics default to replication factor 3 and would never become available on one node.
         props.put("offsets.topic.replication.factor", "1");
@@ -300,6 +305,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         props.put("transaction.state.log.num.partitions", "1");
         // The 3 s default only helps when several consumers join a group at slightly different times.
         props.put("group.initial.rebalance.delay.ms", "0");
+        // A crashed producer's open transaction blocks read_committed readers until the coordinator aborts it:
+        // check for expired transactions every second instead of every ten.
+        props.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
         props.put("message.max.bytes", maxMessageBytes);
         props.put("replica.fetch.max.bytes", maxMessageBytes);
         // Makes the broker give up waiting for the controller instead of blocking startup forever.

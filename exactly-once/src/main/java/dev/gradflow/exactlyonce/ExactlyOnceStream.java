@@ -1,0 +1,527 @@
+package dev.gradflow.exactlyonce;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
+import org.apache.kafka.common.errors.InvalidGroupIdException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads a topic, processes each record exactly once, and writes the results, with the consumed offsets, in Kafka
+ * transactions.
+ *
+ * <p>Two threads. The <em>loop</em> thread owns the consumer and the transactional producer: it polls, hands each
+ * record to the <em>worker</em> thread, and as soon as results are ready commits all of them (up to
+ * {@link StreamSettings#maxRecordsPerTransaction()}) in one transaction together with their offsets. The worker
+ * runs the {@link RecordHandler} on one record after another, in poll order, so the next records are computed
+ * while the last ones are being committed, and a partition's results are committed in its order. Under light load
+ * a transaction holds one record and nothing waits for a batch to fill; under heavy load the results that pile up
+ * during one commit form the next transaction, so the cost of a commit is shared by many records.
+ *
+ * <p>Why nothing is lost or duplicated: a result is committed only in the transaction that also commits its
+ * offset, and downstream readers use {@code read_committed}. After an aborted transaction or a crash, consumption
+ * resumes from the last committed offset. A result computed for a partition that has since been revoked, or
+ * rewound, is never committed: each partition has an epoch that every revocation and rewind increments, every
+ * record carries the epoch it was read in, and only results of the current epoch are committed. A zombie instance
+ * (one the group has replaced) is fenced by the group generation sent with its offsets (KIP-447).
+ *
+ * <p>Recovery: when an instance id is given, the consumer is a static member ({@code group.instance.id}) and the
+ * producer's {@code transactional.id} is stable, so an instance restarted with the same id gets its partitions back
+ * without a rebalance and aborts its predecessor's open transaction at once. An instance that never comes back
+ * loses its partitions after {@link StreamSettings#sessionTimeout()}, and its open transaction is aborted after
+ * {@link StreamSettings#transactionTimeout()}.
+ */
+public final class ExactlyOnceStream implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ExactlyOnceStream.class);
+    /** Room for the largest records gradflow sends (the bundled broker's message.max.bytes). */
+    private static final String MAX_RECORD_BYTES = String.valueOf(64 << 20);
+    /** How long the loop waits for a result while records are being processed, before it polls again. */
+    private static final long RESULT_WAIT_MILLIS = 20;
+    private static final Duration RETRY_BACKOFF = Duration.ofSeconds(1);
+    /** How long a graceful stop waits for records already being processed, so their work is not thrown away. */
+    private static final Duration STOP_GRACE = Duration.ofSeconds(5);
+
+    /** One processed record: its outcome, or null when it was skipped or the handler was interrupted. */
+    private record Result(ConsumerRecord<String, byte[]> input, int epoch, Outcome outcome) {
+    }
+
+    private final StreamSettings settings;
+    private final Map<String, Object> clientProperties;
+    private final String memberName;
+    private final boolean staticMember;
+    private final RecordHandler handler;
+    private final StreamMetrics metrics;
+
+    private final Map<TopicPartition, Integer> epochs = new ConcurrentHashMap<>();
+    private final BlockingQueue<Result> finished = new LinkedBlockingQueue<>();
+    /** Inputs whose output the producer refused as too large: the retry dead-letters them instead. */
+    private final Map<String, String> oversizedOutputs = new ConcurrentHashMap<>();
+    private final ExecutorService worker;
+    private final Thread loop;
+
+    private volatile boolean running = true;
+    private volatile StreamHealth health = StreamHealth.starting();
+    private volatile Instant lastLoop = Instant.now();
+    private volatile int inFlight;
+    private KafkaConsumer<String, byte[]> consumer;
+
+    private ExactlyOnceStream(StreamSettings settings, Map<String, ?> clientProperties, Optional<String> instanceId,
+            RecordHandler handler, MeterRegistry meters) {
+        this.settings = settings;
+        this.clientProperties = Map.copyOf(clientProperties);
+        this.staticMember = instanceId.filter(id -> !id.isBlank()).isPresent();
+        this.memberName = settings.groupId() + "-" + instanceId.filter(id -> !id.isBlank())
+                .orElseGet(() -> UUID.randomUUID().toString());
+        this.handler = handler;
+        this.metrics = new StreamMetrics(meters, settings.inputTopic(), () -> inFlight);
+        this.worker = Executors.newSingleThreadExecutor(runnable -> daemon(runnable, memberName + "-worker"));
+        this.loop = daemon(this::run, memberName + "-loop");
+    }
+
+    /**
+     * Starts a stream and returns at once; the stream connects, joins its group and processes in the background.
+     *
+     * @param clientProperties Kafka client properties both clients share: {@code bootstrap.servers}, security
+     * @param instanceId a stable id for this instance (a pod name, say), or empty for a random one; see the class
+     *     comment on recovery
+     */
+    public static ExactlyOnceStream start(StreamSettings settings, Map<String, ?> clientProperties,
+            Optional<String> instanceId, RecordHandler handler, MeterRegistry meters) {
+        ExactlyOnceStream stream = new ExactlyOnceStream(settings, clientProperties, instanceId, handler, meters);
+        stream.loop.start();
+        return stream;
+    }
+
+    /** The stream's state, for health checks. */
+    public StreamHealth health() {
+        StreamHealth current = health;
+        if (current.state() == StreamHealth.State.RUNNING
+                && Duration.between(lastLoop, Instant.now()).compareTo(Duration.ofSeconds(30)) > 0) {
+            return current.stalled("no poll for " + Duration.between(lastLoop, Instant.now()).toSeconds()
+                    + " s (is the broker reachable?)");
+        }
+        return current;
+    }
+
+    /** The {@code transactional.id} and, for a static member, the {@code group.instance.id} of this instance. */
+    public String memberName() {
+        return memberName;
+    }
+
+    /**
+     * Stops reading, lets the records being processed finish (for a few seconds at most) and commits them, then
+     * leaves the group, so the partitions move to another instance at once.
+     */
+    @Override
+    public void close() {
+        running = false;
+        try {
+            loop.join(STOP_GRACE.plusSeconds(30).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        worker.shutdownNow();
+    }
+
+    private void run() {
+        KafkaProducer<String, byte[]> producer = null;
+        try {
+            consumer = new KafkaConsumer<>(consumerProperties(), new StringDeserializer(), new ByteArrayDeserializer());
+            producer = newProducer();
+            if (producer == null) {
+                return;
+            }
+            consumer.subscribe(List.of(settings.inputTopic()), new EpochOnRevocation());
+            health = StreamHealth.running(memberName, staticMember);
+            LOG.info("{} → {} running as {} ({} member)", settings.inputTopic(), settings.outputTopic(), memberName,
+                    staticMember ? "static" : "dynamic");
+            long inFlightBytes = 0;
+            List<Result> ready = new ArrayList<>();
+            while (running) {
+                ConsumerRecords<String, byte[]> records = consumer.poll(inFlight == 0 ? settings.idlePoll()
+                        : Duration.ZERO);
+                lastLoop = Instant.now();
+                for (ConsumerRecord<String, byte[]> record : records) {
+                    int epoch = epochOf(partitionOf(record));
+                    inFlight++;
+                    inFlightBytes += sizeOf(record);
+                    worker.execute(() -> process(record, epoch));
+                }
+                if (inFlight >= settings.maxInFlightRecords() || inFlightBytes >= settings.maxInFlightBytes()) {
+                    consumer.pause(consumer.assignment());
+                } else if (!consumer.paused().isEmpty()) {
+                    consumer.resume(consumer.paused());
+                }
+                Result first = inFlight > 0 ? finished.poll(RESULT_WAIT_MILLIS, TimeUnit.MILLISECONDS) : null;
+                if (first == null) {
+                    continue;
+                }
+                ready.add(first);
+                finished.drainTo(ready, settings.maxRecordsPerTransaction() - 1);
+                for (Result result : ready) {
+                    inFlight--;
+                    inFlightBytes -= sizeOf(result.input());
+                }
+                producer = commit(producer, committable(ready));
+                ready.clear();
+            }
+            producer = finishInFlight(producer);
+        } catch (AuthenticationException | AuthorizationException | FencedInstanceIdException
+                | InvalidGroupIdException e) {
+            // Nothing this instance can fix by retrying: say so in the health check and stop.
+            LOG.error("{} stopped: {}", memberName, e.toString());
+            health = StreamHealth.failed(memberName, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.error("{} stopped by an unexpected error", memberName, e);
+            health = StreamHealth.failed(memberName, e.toString());
+        } finally {
+            closeClients(producer);
+            if (health.state() != StreamHealth.State.FAILED) {
+                health = StreamHealth.stopped(memberName);
+            }
+        }
+    }
+
+    /** On the worker thread: the handler's outcome for one record, unless its partition moved on since. */
+    private void process(ConsumerRecord<String, byte[]> record, int epoch) {
+        Outcome outcome = null;
+        if (epochOf(partitionOf(record)) == epoch) {
+            String oversized = oversizedOutputs.remove(coordinates(record));
+            try {
+                outcome = oversized != null ? new Outcome.DeadLetter(oversized) : handler.handle(record);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                // A bug, not bad input: retrying would fail the same way forever, so the record is dead-lettered
+                // with the error and the stream goes on.
+                LOG.error("dead-lettering {} after an unexpected error", coordinates(record), e);
+                outcome = new Outcome.DeadLetter("unexpected error while processing the record: " + e);
+            }
+        }
+        finished.add(new Result(record, epoch, outcome));
+    }
+
+    /**
+     * The results that may be committed: those of the partition's current epoch. A current record without an
+     * outcome (the handler was interrupted) restarts its partition from that record, so nothing after it in the
+     * partition is committed before it.
+     */
+    private List<Result> committable(List<Result> ready) {
+        List<Result> results = new ArrayList<>(ready.size());
+        for (Result result : ready) {
+            TopicPartition partition = partitionOf(result.input());
+            if (result.epoch() != epochOf(partition)) {
+                continue;
+            }
+            if (result.outcome() == null) {
+                epochs.merge(partition, 1, Integer::sum);
+                consumer.seek(partition, result.input().offset());
+                continue;
+            }
+            results.add(result);
+        }
+        return results;
+    }
+
+    /** Commits the results and their offsets in one transaction; on failure aborts and rewinds. */
+    private KafkaProducer<String, byte[]> commit(KafkaProducer<String, byte[]> producer, List<Result> results) {
+        if (results.isEmpty()) {
+            return producer;
+        }
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        List<Future<RecordMetadata>> sends = new ArrayList<>(results.size());
+        long started = System.nanoTime();
+        try {
+            producer.beginTransaction();
+            for (Result result : results) {
+                sends.add(producer.send(output(result)));
+                offsets.put(partitionOf(result.input()), new OffsetAndMetadata(result.input().offset() + 1));
+            }
+            producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+            producer.commitTransaction();
+            long inputBytes = 0;
+            long outputBytes = 0;
+            List<Outcome> outcomes = new ArrayList<>(results.size());
+            for (Result result : results) {
+                inputBytes += sizeOf(result.input());
+                outputBytes += result.outcome() instanceof Outcome.Answer answer ? answer.value().length
+                        : sizeOf(result.input());
+                outcomes.add(result.outcome());
+            }
+            metrics.committed(outcomes, inputBytes, outputBytes, System.nanoTime() - started);
+            return producer;
+        } catch (KafkaException e) {
+            metrics.aborted();
+            noteOversizedOutputs(results, sends);
+            LOG.warn("transaction of {} records aborted, they will be processed again: {}", results.size(),
+                    e.toString());
+            KafkaProducer<String, byte[]> next = abortOrReplace(producer);
+            rewind();
+            return next;
+        }
+    }
+
+    private ProducerRecord<String, byte[]> output(Result result) {
+        if (result.outcome() instanceof Outcome.Answer answer) {
+            return new ProducerRecord<>(settings.outputTopic(), answer.key(), answer.value());
+        }
+        Outcome.DeadLetter deadLetter = (Outcome.DeadLetter) result.outcome();
+        return DeadLetters.of(settings.deadLetterTopic(), result.input(), deadLetter.reason());
+    }
+
+    /**
+     * A record the producer refuses as too large would abort every retry the same way; remember it so that the
+     * retry dead-letters the input with the reason instead.
+     */
+    private void noteOversizedOutputs(List<Result> results, List<Future<RecordMetadata>> sends) {
+        for (int i = 0; i < sends.size(); i++) {
+            Future<RecordMetadata> send = sends.get(i);
+            if (!send.isDone()) {
+                continue;
+            }
+            try {
+                send.get();
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RecordTooLargeException tooLarge) {
+                    Result result = results.get(i);
+                    int size = result.outcome() instanceof Outcome.Answer answer ? answer.value().length : -1;
+                    oversizedOutputs.put(coordinates(result.input()), "its output for " + settings.outputTopic()
+                            + " (" + size + " bytes) was refused as too large: " + tooLarge.getMessage());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private KafkaProducer<String, byte[]> abortOrReplace(KafkaProducer<String, byte[]> producer) {
+        try {
+            producer.abortTransaction();
+            return producer;
+        } catch (KafkaException e) {
+            // Fenced, or in a state it cannot leave: a new producer with the same transactional id takes over.
+            LOG.warn("replacing the transactional producer: {}", e.toString());
+            producer.close(Duration.ZERO);
+            return newProducer();
+        }
+    }
+
+    /** Every assigned partition back to its last committed offset; everything read since is processed again. */
+    private void rewind() {
+        Set<TopicPartition> assigned = consumer.assignment();
+        assigned.forEach(partition -> epochs.merge(partition, 1, Integer::sum));
+        Map<TopicPartition, OffsetAndMetadata> committed = retrying("reading committed offsets",
+                () -> consumer.committed(assigned));
+        if (committed == null) {
+            return;
+        }
+        for (TopicPartition partition : assigned) {
+            OffsetAndMetadata offset = committed.get(partition);
+            if (offset != null) {
+                consumer.seek(partition, offset);
+            } else {
+                consumer.seekToBeginning(List.of(partition));
+            }
+        }
+    }
+
+    /** A graceful stop: lets the worker finish what it has for a few seconds and commits it. */
+    private KafkaProducer<String, byte[]> finishInFlight(KafkaProducer<String, byte[]> producer)
+            throws InterruptedException {
+        Instant deadline = Instant.now().plus(STOP_GRACE);
+        List<Result> ready = new ArrayList<>();
+        while (inFlight > 0 && Instant.now().isBefore(deadline)) {
+            Result result = finished.poll(RESULT_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            if (result != null) {
+                ready.add(result);
+                inFlight--;
+            }
+        }
+        worker.shutdownNow();
+        return commit(producer, committable(ready));
+    }
+
+    private KafkaProducer<String, byte[]> newProducer() {
+        return retrying("starting the transactional producer", () -> {
+            KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProperties(), new StringSerializer(),
+                    new ByteArraySerializer());
+            try {
+                // Aborts whatever a previous instance with the same transactional id left open, and fences it.
+                producer.initTransactions();
+                return producer;
+            } catch (RuntimeException e) {
+                producer.close(Duration.ZERO);
+                throw e;
+            }
+        });
+    }
+
+    /** Retries a Kafka call that fails while the broker is unreachable; null when the stream stops first. */
+    private <T> T retrying(String what, Supplier<T> call) {
+        while (running) {
+            try {
+                return call.get();
+            } catch (AuthenticationException | AuthorizationException e) {
+                throw e;
+            } catch (KafkaException e) {
+                LOG.warn("{} failed, retrying in {}: {}", what, RETRY_BACKOFF, e.toString());
+                try {
+                    Thread.sleep(RETRY_BACKOFF.toMillis());
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return null;
+                }
+            }
+        }
+        return null;
+    }
+
+    private Map<String, Object> consumerProperties() {
+        Map<String, Object> properties = known(ConsumerConfig.configNames());
+        properties.put("group.id", settings.groupId());
+        properties.put("client.id", memberName);
+        if (staticMember) {
+            properties.put("group.instance.id", memberName);
+        }
+        properties.put("isolation.level", "read_committed");
+        properties.put("enable.auto.commit", "false");
+        properties.put("auto.offset.reset", "earliest");
+        properties.put("session.timeout.ms", String.valueOf(settings.sessionTimeout().toMillis()));
+        properties.put("heartbeat.interval.ms", String.valueOf(settings.heartbeatInterval().toMillis()));
+        properties.put("max.poll.records", String.valueOf(settings.maxRecordsPerTransaction()));
+        properties.put("max.partition.fetch.bytes", MAX_RECORD_BYTES);
+        properties.put("fetch.max.bytes", MAX_RECORD_BYTES);
+        properties.putAll(settings.consumer());
+        return properties;
+    }
+
+    private Map<String, Object> producerProperties() {
+        Map<String, Object> properties = known(ProducerConfig.configNames());
+        properties.put("client.id", memberName);
+        properties.put("transactional.id", memberName);
+        properties.put("enable.idempotence", "true");
+        properties.put("acks", "all");
+        properties.put("transaction.timeout.ms", String.valueOf(settings.transactionTimeout().toMillis()));
+        properties.put("max.request.size", MAX_RECORD_BYTES);
+        properties.put("buffer.memory", String.valueOf(256L << 20));
+        // A transaction's records are sent when it commits (commitTransaction flushes), so lingering only delays.
+        properties.put("linger.ms", "0");
+        properties.putAll(settings.producer());
+        return properties;
+    }
+
+    /**
+     * The shared client properties this kind of client knows. A service's shared Kafka configuration (Quarkus'
+     * {@code kafka.*}) also holds keys for other clients and for the framework, which Kafka would warn about.
+     */
+    private Map<String, Object> known(Set<String> names) {
+        Map<String, Object> properties = new HashMap<>();
+        clientProperties.forEach((name, value) -> {
+            if (names.contains(name)) {
+                properties.put(name, value);
+            }
+        });
+        return properties;
+    }
+
+    private void closeClients(KafkaProducer<String, byte[]> producer) {
+        if (producer != null) {
+            try {
+                producer.close(Duration.ofSeconds(5));
+            } catch (RuntimeException e) {
+                LOG.debug("closing the producer: {}", e.toString());
+            }
+        }
+        if (consumer != null) {
+            try {
+                // A static member would otherwise keep its partitions until its session times out; a stopping
+                // instance hands them over now.
+                consumer.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                        .withTimeout(Duration.ofSeconds(5)));
+            } catch (RuntimeException e) {
+                LOG.debug("closing the consumer: {}", e.toString());
+            }
+        }
+    }
+
+    private int epochOf(TopicPartition partition) {
+        return epochs.getOrDefault(partition, 0);
+    }
+
+    private static TopicPartition partitionOf(ConsumerRecord<?, ?> record) {
+        return new TopicPartition(record.topic(), record.partition());
+    }
+
+    private static long sizeOf(ConsumerRecord<String, byte[]> record) {
+        return record.value() == null ? 0 : record.value().length;
+    }
+
+    private static String coordinates(ConsumerRecord<?, ?> record) {
+        return record.topic() + "-" + record.partition() + "@" + record.offset();
+    }
+
+    private static Thread daemon(Runnable runnable, String name) {
+        Thread thread = new Thread(runnable, name);
+        thread.setDaemon(true);
+        return thread;
+    }
+
+    /** Results of a revoked or lost partition are never committed: its epoch moves on. */
+    private final class EpochOnRevocation implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(java.util.Collection<TopicPartition> partitions) {
+            partitions.forEach(partition -> epochs.merge(partition, 1, Integer::sum));
+        }
+
+        @Override
+        public void onPartitionsLost(java.util.Collection<TopicPartition> partitions) {
+            onPartitionsRevoked(partitions);
+        }
+
+        @Override
+        public void onPartitionsAssigned(java.util.Collection<TopicPartition> partitions) {
+            LOG.info("{} assigned {}", memberName, partitions);
+        }
+    }
+}
