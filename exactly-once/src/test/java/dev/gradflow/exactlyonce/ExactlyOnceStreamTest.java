@@ -50,6 +50,14 @@ class ExactlyOnceStreamTest {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(in, 3, (short) 1), new NewTopic(name + "-out", 3, (short) 1),
                     new NewTopic(name + "-dead", 1, (short) 1))).all().get();
+            // A producer that writes before every partition has a leader retries, and on a loaded machine its
+            // retries can trip over each other; start once the topics are fully there.
+            Instant deadline = Instant.now().plus(TIMEOUT);
+            while (!admin.describeTopics(List.of(in, name + "-out", name + "-dead")).allTopicNames().get().values()
+                    .stream().allMatch(topic -> topic.partitions().stream().allMatch(p -> p.leader() != null))) {
+                assertThat(Instant.now()).as("topics ready in time").isBefore(deadline);
+                Thread.sleep(50);
+            }
         }
         return (StreamSettings.Values) StreamSettings.defaults(in, name + "-out", name + "-dead", name + "-group");
     }
@@ -66,7 +74,8 @@ class ExactlyOnceStreamTest {
 
     private static void produce(String topic, int from, int to) {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
-                broker.bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
+                broker.bootstrapServers(), "max.in.flight.requests.per.connection", "1"), new StringSerializer(),
+                new ByteArraySerializer())) {
             for (int i = from; i < to; i++) {
                 producer.send(new ProducerRecord<>(topic, "key-" + i, ("record-" + i).getBytes(StandardCharsets.UTF_8)));
             }

@@ -7,23 +7,29 @@ import dev.gradflow.core.tensor.DType;
 import dev.gradflow.core.tensor.Shapes;
 import dev.gradflow.core.tensor.Tensor;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The forward pass of one batch: the value of a record on topic {@code tapes}, keyed by network id. Either a
- * tape, or the reason the forward pass failed (so that a failure still reaches the gradients topic).
+ * The forward pass of one batch: the value of a record on topic {@code tapes}, keyed by batch id. Either a tape,
+ * or the reason the forward pass failed (so that a failure still reaches the gradients topic).
  * <pre>
- * 4 bytes  magic "GFTP", 1 byte version (1)
+ * 4 bytes  magic "GFTP", 1 byte version (2; version 1 is still read)
  * string   batch id, string network id
  * 1 byte   status: 0 = ok, 1 = failed
  * failed:  string reason
- * ok:      1 byte dtype; int32 output index; int32 node count; then per node:
+ * ok:      1 byte dtype; int32 output index;
+ *          int32 tensor count, tensor each: every distinct tensor the ops saved, and the output value, once;
+ *          int32 index of the output value among them; int32 node count; then per node:
  *            string name; 1 byte kind (0 input, 1 target, 2 parameter, 3 constant, 4 op);
  *            1 byte rank, int32 dims;
  *            op nodes only: string op; 1 byte attribute count, float64 each;
- *                           1 byte input count, int32 each; 1 byte saved count, tensor each
- *          then the output value (tensor)
+ *                           1 byte input count, int32 each; 1 byte saved count, int32 tensor index each
  * </pre>
+ * Version 1 wrote each saved tensor in place, so a tensor saved by two ops (a hidden activation saved by its ReLU
+ * and by the next matrix product) travelled twice; version 2 writes each once and refers to it by index. Tensors
+ * are values, so the decoded tape shares one instance where the encoded one did.
  *
  * @param batchId the batch this tape answers
  * @param networkId the network it ran
@@ -32,8 +38,11 @@ import java.util.List;
  */
 public record TapeRecord(String batchId, String networkId, Tape tape, String failure) {
     static final byte[] MAGIC = {'G', 'F', 'T', 'P'};
-    static final byte VERSION = 1;
+    static final byte VERSION = 2;
+    /** Saved tensors written in place, once per op that saved them. Still read, never written. */
+    private static final byte VERSION_IN_PLACE = 1;
     private static final int MAX_NODES = 1_000_000;
+    private static final int MAX_TENSORS = 16_000_000;
 
     public TapeRecord {
         if ((tape == null) == (failure == null)) {
@@ -58,7 +67,25 @@ public record TapeRecord(String batchId, String networkId, Tape tape, String fai
         if (failure != null) {
             return writer.u8(1).string(failure).toByteArray();
         }
-        writer.u8(0).u8(tape.dtype().wireCode()).i32(tape.output()).i32(tape.nodes().size());
+        // Each distinct tensor once, by identity: the forward pass saves the very instance it computed, so a
+        // tensor two ops saved is one object.
+        Map<Tensor, Integer> indices = new IdentityHashMap<>();
+        List<Tensor> tensors = new ArrayList<>();
+        for (TapeNode node : tape.nodes()) {
+            for (Tensor saved : node.saved()) {
+                indices.computeIfAbsent(saved, tensor -> {
+                    tensors.add(tensor);
+                    return tensors.size() - 1;
+                });
+            }
+        }
+        int outputValue = indices.computeIfAbsent(tape.outputValue(), tensor -> {
+            tensors.add(tensor);
+            return tensors.size() - 1;
+        });
+        writer.u8(0).u8(tape.dtype().wireCode()).i32(tape.output()).i32(tensors.size());
+        tensors.forEach(writer::tensor);
+        writer.i32(outputValue).i32(tape.nodes().size());
         for (TapeNode node : tape.nodes()) {
             writer.string(node.name()).u8(node.kind().ordinal()).u8(node.shape().length);
             for (int dim : node.shape()) {
@@ -74,16 +101,18 @@ public record TapeRecord(String batchId, String networkId, Tape tape, String fai
                     writer.i32(input);
                 }
                 writer.u8(node.saved().size());
-                node.saved().forEach(writer::tensor);
+                for (Tensor saved : node.saved()) {
+                    writer.i32(indices.get(saved));
+                }
             }
         }
-        return writer.tensor(tape.outputValue()).toByteArray();
+        return writer.toByteArray();
     }
 
     /** @throws WireFormatException saying what is wrong and where */
     public static TapeRecord decode(byte[] bytes) {
         WireReader reader = new WireReader(bytes, "tape record");
-        reader.magic(MAGIC, VERSION);
+        boolean inPlace = reader.magic(MAGIC, VERSION_IN_PLACE, VERSION) == VERSION_IN_PLACE;
         String batchId = reader.string("batch id");
         String networkId = reader.string("network id");
         int status = reader.u8("status");
@@ -102,6 +131,18 @@ public record TapeRecord(String batchId, String networkId, Tape tape, String fai
             throw reader.error(e.getMessage());
         }
         int output = reader.count("output index", MAX_NODES);
+        List<Tensor> tensors = new ArrayList<>();
+        Tensor outputValue = null;
+        if (!inPlace) {
+            int tensorCount = reader.count("tensor count", MAX_TENSORS);
+            for (int t = 0; t < tensorCount; t++) {
+                tensors.add(reader.tensor("tensor " + t));
+            }
+            outputValue = tensors.isEmpty() ? null : tensors.get(tensorIndex(reader, "output value", tensors.size()));
+            if (outputValue == null) {
+                throw reader.error("the tape holds no tensors, so no output value");
+            }
+        }
         int count = reader.count("node count", MAX_NODES);
         List<TapeNode> nodes = new ArrayList<>();
         NodeKind[] kinds = NodeKind.values();
@@ -137,16 +178,27 @@ public record TapeRecord(String batchId, String networkId, Tape tape, String fai
             int savedCount = reader.u8(field + " saved count");
             List<Tensor> saved = new ArrayList<>(savedCount);
             for (int s = 0; s < savedCount; s++) {
-                saved.add(reader.tensor(field + " saved " + s));
+                saved.add(inPlace ? reader.tensor(field + " saved " + s)
+                        : tensors.get(tensorIndex(reader, field + " saved " + s, tensors.size())));
             }
             nodes.add(new TapeNode(name, kind, shape, op, attributes, inputs, saved));
         }
-        Tensor outputValue = reader.tensor("output value");
+        if (inPlace) {
+            outputValue = reader.tensor("output value");
+        }
         reader.end();
         if (output >= count) {
             throw new WireFormatException("tape record: output index " + output + " is outside the " + count
                     + " nodes");
         }
         return ok(batchId, networkId, new Tape(dtype, nodes, output, outputValue));
+    }
+
+    private static int tensorIndex(WireReader reader, String field, int tensorCount) {
+        int index = reader.count(field + " tensor index", Integer.MAX_VALUE);
+        if (index >= tensorCount) {
+            throw reader.error(field + ": tensor index " + index + " is outside the " + tensorCount + " tensors");
+        }
+        return index;
     }
 }

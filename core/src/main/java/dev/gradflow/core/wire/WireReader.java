@@ -32,13 +32,19 @@ final class WireReader {
 
     /** The record's own magic and version, at the start. */
     void magic(byte[] expected, byte version) {
-        String problem = magicProblem(expected, version);
+        magic(expected, version, version);
+    }
+
+    /** The record's own magic and a version from {@code oldest} to {@code newest}, at the start; returns it. */
+    int magic(byte[] expected, byte oldest, byte newest) {
+        String problem = magicProblem(expected, oldest, newest);
         if (problem != null) {
             throw new WireFormatException(what + ": " + problem);
         }
+        return buffer.get(buffer.position() - 1);
     }
 
-    private String magicProblem(byte[] expected, byte version) {
+    private String magicProblem(byte[] expected, byte oldest, byte newest) {
         fieldStart = buffer.position();
         need(expected.length + 1, "magic and version");
         byte[] magic = new byte[expected.length];
@@ -47,8 +53,9 @@ final class WireReader {
             return "bad magic " + printable(magic) + ", expected " + printable(expected);
         }
         byte actual = buffer.get();
-        if (actual != version) {
-            return "unsupported version " + actual + ", this reader knows " + version;
+        if (actual < oldest || actual > newest) {
+            return "unsupported version " + actual + ", this reader knows "
+                    + (oldest == newest ? String.valueOf(oldest) : oldest + " to " + newest);
         }
         return null;
     }
@@ -106,7 +113,7 @@ final class WireReader {
     }
 
     Tensor tensor(String field) {
-        String problem = magicProblem(TensorCodec.MAGIC, TensorCodec.VERSION);
+        String problem = magicProblem(TensorCodec.MAGIC, TensorCodec.VERSION, TensorCodec.VERSION);
         if (problem != null) {
             throw error(field + ": " + problem);
         }

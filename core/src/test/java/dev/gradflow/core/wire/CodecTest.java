@@ -3,6 +3,7 @@ package dev.gradflow.core.wire;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gradflow.core.graph.NodeKind;
 import dev.gradflow.core.tape.BackwardPass;
 import dev.gradflow.core.tape.ForwardPass;
 import dev.gradflow.core.tape.GradientSet;
@@ -16,6 +17,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -105,5 +107,65 @@ class CodecTest {
         assertThat(GradientRecord.decode(failed.encode())).isEqualTo(failed);
         TapeRecord failedTape = TapeRecord.failed("b-2", "net-1", "no such network");
         assertThat(TapeRecord.decode(failedTape.encode())).isEqualTo(failedTape);
+    }
+
+    @Test
+    void aTensorSavedByTwoOpsTravelsOnceAndIsSharedAfterDecoding() {
+        // y = relu(x) · 2 + relu(x): relu saves its output r, mul saves r and the constant, so r is saved twice.
+        Tensor x = Tensor.vector(1, -2, 3, -4, 5, -6, 7, -8);
+        Tensor r = Tensor.vector(1, 0, 3, 0, 5, 0, 7, 0);
+        Tensor two = Tensor.scalar(2);
+        Tape tape = new Tape(DType.FLOAT64, List.of(TapeNode.leaf("x", NodeKind.INPUT, new int[] {8}),
+                new TapeNode("r", NodeKind.OP, new int[] {8}, "relu", new double[0], new int[] {0}, List.of(r)),
+                TapeNode.leaf("two", NodeKind.CONSTANT, new int[0]),
+                new TapeNode("m", NodeKind.OP, new int[] {8}, "mul", new double[0], new int[] {1, 2}, List.of(r, two)),
+                new TapeNode("y", NodeKind.OP, new int[0], "sum", new double[0], new int[] {3}, List.of())), 4,
+                Tensor.scalar(32));
+
+        byte[] encoded = TapeRecord.ok("b", "n", tape).encode();
+        Tape decoded = TapeRecord.decode(encoded).tape();
+
+        assertThat(encoded[4]).as("version").isEqualTo((byte) 2);
+        assertThat(decoded.nodes().get(1).saved().get(0)).isSameAs(decoded.nodes().get(3).saved().get(0))
+                .isEqualTo(r);
+        byte[] inPlace = versionOne(tape);
+        assertThat(encoded.length).as("r's 8 float64s travel once").isEqualTo(inPlace.length - 8 * 8 - 8 + 4 * 4);
+        assertThat(BackwardPass.run(decoded)).isEqualTo(BackwardPass.run(tape));
+        assertThat(BackwardPass.run(TapeRecord.decode(inPlace).tape())).as("version 1 is still read")
+                .isEqualTo(BackwardPass.run(tape));
+        byte[] future = encoded.clone();
+        future[4] = 3;
+        assertThatThrownBy(() -> TapeRecord.decode(future))
+                .hasMessage("tape record: unsupported version 3, this reader knows 1 to 2");
+        byte[] badIndex = encoded.clone();
+        int lastNodeBytes = (4 + 1) + 1 + 1 + (4 + 3) + 1 + 1 + 4 + 1; // y: name, kind, rank, op, counts, input
+        ByteBuffer.wrap(badIndex).putInt(badIndex.length - lastNodeBytes - 4, 7); // m's second saved index
+        assertThatThrownBy(() -> TapeRecord.decode(badIndex))
+                .hasMessageEndingWith("node 3 saved 1: tensor index 7 is outside the 3 tensors");
+    }
+
+    /** The same tape in version 1's layout, each saved tensor written in place. */
+    private static byte[] versionOne(Tape tape) {
+        WireWriter writer = new WireWriter(256).magic(TapeRecord.MAGIC, (byte) 1).string("b").string("n").u8(0)
+                .u8(tape.dtype().wireCode()).i32(tape.output()).i32(tape.nodes().size());
+        for (TapeNode node : tape.nodes()) {
+            writer.string(node.name()).u8(node.kind().ordinal()).u8(node.shape().length);
+            for (int dim : node.shape()) {
+                writer.i32(dim);
+            }
+            if (node.kind() == NodeKind.OP) {
+                writer.string(node.op()).u8(node.attributes().length);
+                for (double attribute : node.attributes()) {
+                    writer.f64(attribute);
+                }
+                writer.u8(node.inputs().length);
+                for (int input : node.inputs()) {
+                    writer.i32(input);
+                }
+                writer.u8(node.saved().size());
+                node.saved().forEach(writer::tensor);
+            }
+        }
+        return writer.tensor(tape.outputValue()).toByteArray();
     }
 }
