@@ -101,6 +101,7 @@ public final class ExactlyOnceStream implements AutoCloseable {
     private volatile StreamHealth health = StreamHealth.starting();
     private volatile Instant lastLoop = Instant.now();
     private volatile int inFlight;
+    private volatile int assigned;
     private KafkaConsumer<String, byte[]> consumer;
 
     private ExactlyOnceStream(StreamSettings settings, Map<String, ?> clientProperties, Optional<String> instanceId,
@@ -111,7 +112,7 @@ public final class ExactlyOnceStream implements AutoCloseable {
         this.memberName = settings.groupId() + "-" + instanceId.filter(id -> !id.isBlank())
                 .orElseGet(() -> UUID.randomUUID().toString());
         this.handler = handler;
-        this.metrics = new StreamMetrics(meters, settings.inputTopic(), () -> inFlight);
+        this.metrics = new StreamMetrics(meters, settings.inputTopic(), () -> inFlight, () -> assigned);
         this.worker = Executors.newSingleThreadExecutor(runnable -> daemon(runnable, memberName + "-worker"));
         this.loop = daemon(this::run, memberName + "-loop");
     }
@@ -194,8 +195,7 @@ public final class ExactlyOnceStream implements AutoCloseable {
                 if (first == null) {
                     continue;
                 }
-                ready.add(first);
-                finished.drainTo(ready, settings.maxRecordsPerTransaction() - 1);
+                takeReady(first, ready);
                 for (Result result : ready) {
                     inFlight--;
                     inFlightBytes -= sizeOf(result.input());
@@ -241,6 +241,24 @@ public final class ExactlyOnceStream implements AutoCloseable {
         finished.add(new Result(record, epoch, outcome));
     }
 
+    /** {@code first} and whatever else is ready, within the per-transaction limits. */
+    private void takeReady(Result first, List<Result> ready) {
+        ready.add(first);
+        long bytes = outputSize(first);
+        while (ready.size() < settings.maxRecordsPerTransaction()) {
+            Result next = finished.peek();
+            if (next == null || bytes + outputSize(next) > settings.maxBytesPerTransaction()) {
+                return;
+            }
+            bytes += outputSize(next);
+            ready.add(finished.poll());
+        }
+    }
+
+    private static long outputSize(Result result) {
+        return result.outcome() instanceof Outcome.Answer answer ? answer.value().length : sizeOf(result.input());
+    }
+
     /**
      * The results that may be committed: those of the partition's current epoch. A current record without an
      * outcome (the handler was interrupted) restarts its partition from that record, so nothing after it in the
@@ -284,8 +302,7 @@ public final class ExactlyOnceStream implements AutoCloseable {
             List<Outcome> outcomes = new ArrayList<>(results.size());
             for (Result result : results) {
                 inputBytes += sizeOf(result.input());
-                outputBytes += result.outcome() instanceof Outcome.Answer answer ? answer.value().length
-                        : sizeOf(result.input());
+                outputBytes += outputSize(result);
                 outcomes.add(result.outcome());
             }
             metrics.committed(outcomes, inputBytes, outputBytes, System.nanoTime() - started);
@@ -445,8 +462,12 @@ public final class ExactlyOnceStream implements AutoCloseable {
         properties.put("transaction.timeout.ms", String.valueOf(settings.transactionTimeout().toMillis()));
         properties.put("max.request.size", MAX_RECORD_BYTES);
         properties.put("buffer.memory", String.valueOf(256L << 20));
-        // A transaction's records are sent when it commits (commitTransaction flushes), so lingering only delays.
-        properties.put("linger.ms", "0");
+        // All of a transaction's outputs are sent, then flushed by the commit, so lingering costs nothing, and
+        // larger batches put a transaction's small outputs for one partition into one request. One request per
+        // record would keep several in flight per partition, and a retried first one (a partition that just got
+        // its leader, say) makes the broker refuse the others as out of sequence until the client resends them.
+        properties.put("linger.ms", "5");
+        properties.put("batch.size", String.valueOf(1 << 20));
         properties.putAll(settings.producer());
         return properties;
     }
@@ -512,6 +533,7 @@ public final class ExactlyOnceStream implements AutoCloseable {
         @Override
         public void onPartitionsRevoked(java.util.Collection<TopicPartition> partitions) {
             partitions.forEach(partition -> epochs.merge(partition, 1, Integer::sum));
+            assigned = consumer.assignment().size() - partitions.size();
         }
 
         @Override
@@ -521,7 +543,8 @@ public final class ExactlyOnceStream implements AutoCloseable {
 
         @Override
         public void onPartitionsAssigned(java.util.Collection<TopicPartition> partitions) {
-            LOG.info("{} assigned {}", memberName, partitions);
+            assigned = consumer.assignment().size();
+            LOG.info("{} assigned {}", memberName, consumer.assignment());
         }
     }
 }

@@ -23,7 +23,7 @@ final class StreamMetrics {
     private final Counter bytesIn;
     private final Counter bytesOut;
 
-    StreamMetrics(MeterRegistry meters, String channel, IntSupplier inFlight) {
+    StreamMetrics(MeterRegistry meters, String channel, IntSupplier inFlight, IntSupplier assignedPartitions) {
         this.meters = meters;
         this.channel = channel;
         committed = transactions("committed");
@@ -38,6 +38,9 @@ final class StreamMetrics {
         bytesOut = bytes("out");
         Gauge.builder("gradflow.records.in.flight", inFlight::getAsInt)
                 .description("Records read and not yet committed").tag("channel", channel).register(meters);
+        Gauge.builder("gradflow.partitions.assigned", assignedPartitions::getAsInt)
+                .description("Partitions of the input topic this instance consumes").tag("channel", channel)
+                .register(meters);
     }
 
     /** One committed transaction: its outcomes, the input and output value bytes, and how long it took. */

@@ -28,6 +28,12 @@ public interface StreamSettings {
     /** The most results committed in one transaction; more ready results wait for the next one. */
     int maxRecordsPerTransaction();
 
+    /**
+     * The most output bytes one transaction carries (a single larger output still gets a transaction of its own).
+     * It bounds how long a commit takes, which must stay well inside {@link #transactionTimeout()}.
+     */
+    long maxBytesPerTransaction();
+
     /** Records read but not yet committed beyond which the consumer pauses its partitions. */
     int maxInFlightRecords();
 
@@ -49,6 +55,8 @@ public interface StreamSettings {
     /**
      * The producer's {@code transaction.timeout.ms}: how long a crashed instance's open transaction can block
      * {@code read_committed} readers of the partitions it wrote to, when no instance with the same id restarts.
+     * A transaction is open only while its outputs are sent and committed (they are computed before), so a few
+     * seconds are plenty for {@link #maxBytesPerTransaction()}.
      */
     Duration transactionTimeout();
 
@@ -60,21 +68,21 @@ public interface StreamSettings {
 
     /** The settings gradflow ships with, for the given topics and group. */
     static StreamSettings defaults(String inputTopic, String outputTopic, String deadLetterTopic, String groupId) {
-        return new Values(inputTopic, outputTopic, deadLetterTopic, groupId, 500, 1000, 256L << 20,
-                Duration.ofMillis(100), Duration.ofSeconds(6), Duration.ofSeconds(2), Duration.ofSeconds(10),
+        return new Values(inputTopic, outputTopic, deadLetterTopic, groupId, 500, 64L << 20, 1000, 256L << 20,
+                Duration.ofMillis(100), Duration.ofSeconds(6), Duration.ofSeconds(2), Duration.ofSeconds(5),
                 Map.of(), Map.of());
     }
 
     /** Settings as plain values. */
     record Values(String inputTopic, String outputTopic, String deadLetterTopic, String groupId,
-            int maxRecordsPerTransaction, int maxInFlightRecords, long maxInFlightBytes, Duration idlePoll,
+            int maxRecordsPerTransaction, long maxBytesPerTransaction, int maxInFlightRecords, long maxInFlightBytes, Duration idlePoll,
             Duration sessionTimeout, Duration heartbeatInterval, Duration transactionTimeout,
             Map<String, String> consumer, Map<String, String> producer) implements StreamSettings {
 
         /** The same settings with other consumer and producer properties. */
         public Values withClients(Map<String, String> consumerProperties, Map<String, String> producerProperties) {
             return new Values(inputTopic, outputTopic, deadLetterTopic, groupId, maxRecordsPerTransaction,
-                    maxInFlightRecords, maxInFlightBytes, idlePoll, sessionTimeout, heartbeatInterval,
+                    maxBytesPerTransaction, maxInFlightRecords, maxInFlightBytes, idlePoll, sessionTimeout, heartbeatInterval,
                     transactionTimeout, consumerProperties, producerProperties);
         }
     }
