@@ -41,7 +41,7 @@ public final class OpenBlasGemm implements Gemm {
     /**
      * The system property that sets OpenBLAS's thread count, a positive integer. Without it, and without
      * {@code OPENBLAS_NUM_THREADS} in the environment, OpenBLAS uses {@link Runtime#availableProcessors()}
-     * threads.
+     * threads (why, and when to set 1: the README's speed section).
      */
     public static final String THREADS_PROPERTY = "gradflow.blas.threads";
 
@@ -52,13 +52,19 @@ public final class OpenBlasGemm implements Gemm {
     public static final String SMALL_PRODUCTS_PROPERTY = "gradflow.blas.small-products";
 
     /**
-     * Products of fewer multiply-adds (m·n·k) than this run on the Java path. Measured: see the README's speed
-     * section, where OpenBLAS and the Java paths cross between the 2-64-3 network's products (at most 57,600) and
-     * the smallest product of 784-256-128-10 (327,680).
+     * Products of fewer multiply-adds (m·n·k) than this run on the Java path. Measured (README, speed section):
+     * on the 2-64-3 network's products (at most 57,600 multiply-adds) netlib's Java BLAS was even with OpenBLAS
+     * in float32 and 1.1 to 6 times faster in float64; on the smallest product of 784-256-128-10 (327,680)
+     * OpenBLAS was 2.5 to 5 times faster in float32 and from 0.7 to 2.8 times in float64. The threshold sits
+     * between the two, at a power of two.
      */
     public static final long DEFAULT_SMALL_PRODUCTS = 65_536;
 
-    /** The route chosen by measurement for the operands and the result. */
+    /**
+     * The route chosen: {@link Transfer#POINTERS} copies less (A and B in, C out, where ARRAYS also copies C in
+     * and A and B back) and allocates nothing per call. Measured side by side it was faster in 17 of 24 products,
+     * by up to 1.9 times (README, speed section); the machine was shared, so single rows are noisy.
+     */
     public static final Transfer DEFAULT_TRANSFER = Transfer.POINTERS;
 
     /** How operands reach OpenBLAS and the result comes back; each copies, in different ways. */
@@ -308,12 +314,16 @@ public final class OpenBlasGemm implements Gemm {
 
     /**
      * OpenBLAS's thread count: {@value #THREADS_PROPERTY} when set, else {@code OPENBLAS_NUM_THREADS} (which
-     * OpenBLAS itself reads when it loads), else {@link Runtime#availableProcessors()}. The last is what OpenBLAS
-     * would pick on a bare machine (its default is every core it may run on), but it also respects a container's
-     * CPU quota, which OpenBLAS ignores: more threads than the quota allows would only wait on each other. On the
-     * 2-core machine the choice was measured on, 2 threads beat 1 on every product above the small-product
-     * threshold (see the README's speed section). It is always set explicitly, so the count reported is the count
-     * in use.
+     * OpenBLAS itself reads when it loads), else {@link Runtime#availableProcessors()}. The last is OpenBLAS's own
+     * default on a bare machine (every core it may run on), but it also respects a container's CPU quota, which
+     * OpenBLAS ignores. It is always set explicitly, so the count reported is the count in use.
+     *
+     * <p>Why all cores by default: on the 2-core machine it was measured on, 2 threads beat 1 on the largest
+     * products whenever the cores were free (48.6 against 35.5 GFLOP/s for sgemm 256x784x256, interleaved in one
+     * process); the smaller products were even. But that machine was shared with other builds (load 6 to 13), and
+     * there 1 thread was often faster on average, because an OpenBLAS thread that loses its core stalls the
+     * others at their barrier. So when the JVM shares its cores with other busy processes (several services on
+     * one host), set {@value #THREADS_PROPERTY}=1.
      */
     private static int configureThreads() {
         String property = System.getProperty(THREADS_PROPERTY);
