@@ -19,8 +19,9 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  * <p>The product is {@code cblas_?gemm} in row-major order ({@code CblasRowMajor}) with OpenBLAS's own transpose
  * flags, so a transposed operand is read in place, never copied into a transpose.
  *
- * <p><b>How the data reaches OpenBLAS.</b> The JVM cannot hand a Java array's address to native code that runs
- * on other threads, so every route copies. {@link Transfer} names the routes that were measured side by side
+ * <p><b>How the data reaches OpenBLAS.</b> Java 17 has no way to lend a Java array to OpenBLAS's threads in
+ * place (JNI's critical access would hold up the garbage collector meanwhile, and JavaCPP's overloads do not use
+ * it), so every route copies. {@link Transfer} names the routes that were measured side by side
  * (see the README's speed section); {@link #DEFAULT_TRANSFER} is the one chosen.
  *
  * <p><b>Small products.</b> A native call costs a JNI transition, the copies, and OpenBLAS's own set-up, which
@@ -34,8 +35,9 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  * depends on its configured thread count, so changing {@link #THREADS_PROPERTY} or
  * {@code OPENBLAS_NUM_THREADS} may change the last bits.
  *
- * <p>Instances are safe to use from several threads at once: the off-heap buffers are per thread, and OpenBLAS
- * serialises concurrent calls into its thread pool.
+ * <p>Instances are safe to use from several threads at once: the off-heap buffers are per thread, and this
+ * OpenBLAS build (threaded, with locking) may be called concurrently; the tests check that concurrent callers get
+ * the same bits.
  */
 public final class OpenBlasGemm implements Gemm {
     /**
@@ -61,8 +63,8 @@ public final class OpenBlasGemm implements Gemm {
     public static final long DEFAULT_SMALL_PRODUCTS = 65_536;
 
     /**
-     * The route chosen: {@link Transfer#POINTERS} copies less (A and B in, C out, where ARRAYS also copies C in
-     * and A and B back) and allocates nothing per call. Measured side by side it was faster in 17 of 24 products,
+     * The route chosen: {@link Transfer#POINTERS} copies less (A and B in, C out, where ARRAYS also copies C in,
+     * A and B back, and allocates the native copies) and allocates nothing per call. Measured side by side it was faster in 17 of 24 products,
      * by up to 1.9 times (README, speed section); the machine was shared, so single rows are noisy.
      */
     public static final Transfer DEFAULT_TRANSFER = Transfer.POINTERS;
@@ -71,8 +73,7 @@ public final class OpenBlasGemm implements Gemm {
     public enum Transfer {
         /**
          * JavaCPP's {@code double[]}/{@code float[]} overloads: JNI's {@code Get<Type>ArrayElements} copies A, B
-         * and C into fresh native memory on every call and {@code Release<Type>ArrayElements} copies all three
-         * back.
+         * and C into fresh native memory on every call, and {@code Release<Type>ArrayElements} copies them back.
          */
         ARRAYS,
         /**
