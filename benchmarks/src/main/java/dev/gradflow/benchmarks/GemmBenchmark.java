@@ -3,6 +3,7 @@ package dev.gradflow.benchmarks;
 import dev.gradflow.core.kernels.Gemm;
 import dev.gradflow.core.kernels.LoopGemm;
 import dev.gradflow.core.kernels.NetlibGemm;
+import dev.gradflow.core.kernels.OpenBlasGemm;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -26,7 +27,7 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class GemmBenchmark {
     /** batch x in x out of the Dense layer. */
-    @Param({"256x784x256", "512x1024x1024", "300x64x3"})
+    @Param({"256x784x256", "512x1024x1024", "256x128x10", "300x64x3"})
     public String layer;
 
     @Param({"float64", "float32"})
@@ -35,7 +36,13 @@ public class GemmBenchmark {
     @Param({"NN", "TN", "NT"})
     public String product;
 
-    @Param({"netlib-native", "netlib-java", "f2j", "ejml", "ejml-mt", "loops"})
+    /**
+     * {@code openblas} is the bundled OpenBLAS as {@code auto} uses it; {@code openblas-arrays} and
+     * {@code openblas-pointers} send every product to it through one data route each (see
+     * {@link OpenBlasGemm.Transfer}), and {@code openblas-pointers-1t} does so on one OpenBLAS thread.
+     */
+    @Param({"openblas", "openblas-arrays", "openblas-pointers", "openblas-pointers-1t", "netlib-native",
+        "netlib-java", "f2j", "ejml", "ejml-mt", "loops"})
     public String impl;
 
     private Gemm gemm;
@@ -55,6 +62,14 @@ public class GemmBenchmark {
     /** The implementation a benchmark parameter names. */
     static Gemm implementation(String name) {
         return switch (name) {
+            case "openblas" -> OpenBlasGemm.load();
+            case "openblas-arrays" -> OpenBlasGemm.load(OpenBlasGemm.Transfer.ARRAYS, 0, LoopGemm.INSTANCE);
+            case "openblas-pointers" -> OpenBlasGemm.load(OpenBlasGemm.Transfer.POINTERS, 0, LoopGemm.INSTANCE);
+            case "openblas-pointers-1t" -> {
+                // OpenBLAS's thread count is process-wide and set when it loads; each JMH fork is a fresh JVM.
+                System.setProperty(OpenBlasGemm.THREADS_PROPERTY, "1");
+                yield OpenBlasGemm.load(OpenBlasGemm.Transfer.POINTERS, 0, LoopGemm.INSTANCE);
+            }
             case "netlib-native" -> NetlibGemm.nativeBlas();
             case "netlib-java" -> NetlibGemm.javaBlas();
             case "f2j" -> new F2jGemm();

@@ -43,4 +43,12 @@ public interface Gemm {
      * @param c C, row-major, length m·n. Modified: overwritten with the product, whatever it held.
      */
     void sgemm(boolean transA, boolean transB, int m, int n, int k, float[] a, float[] b, float[] c);
+
+    /**
+     * This implementation as a service would publish it (metric tag, info endpoint). The default names it and
+     * calls it single-threaded, which is right for the pure-Java implementations.
+     */
+    default GemmDescription description() {
+        return new GemmDescription(name(), "", 1);
+    }
 }

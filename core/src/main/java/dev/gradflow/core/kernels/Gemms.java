@@ -7,23 +7,28 @@ import java.util.Locale;
 import java.util.function.Supplier;
 
 /**
- * Chooses the process-wide {@link Gemm}, once, and logs the choice.
+ * Chooses the process-wide {@link Gemm}, once, and logs the choice in one line.
  *
  * <p>The system property {@value #PROPERTY} picks it:
  * <ul>
- *   <li>{@code auto} (the default): netlib-blas bound to the system's native BLAS when that is a tuned one
- *       (OpenBLAS, MKL, BLIS, ...; not the reference BLAS, which is slower than the Java one); otherwise
- *       netlib-blas's pure-Java BLAS;</li>
- *   <li>{@code native}: netlib-blas bound to whatever native BLAS loads, else its pure-Java BLAS;</li>
- *   <li>{@code java}: netlib-blas's pure-Java BLAS, even when a native BLAS is installed;</li>
+ *   <li>{@code auto} (the default): the OpenBLAS bundled with the build ({@link OpenBlasGemm}); where it does not
+ *       load, netlib-blas bound to the system's native BLAS when that is a tuned one (OpenBLAS, MKL, BLIS, ...;
+ *       not the reference BLAS, which is slower than the Java one); otherwise netlib-blas's pure-Java BLAS;</li>
+ *   <li>{@code openblas}: the bundled OpenBLAS, else netlib's pure-Java BLAS;</li>
+ *   <li>{@code native}: netlib-blas bound to whatever system BLAS loads, else its pure-Java BLAS;</li>
+ *   <li>{@code java}: netlib-blas's pure-Java BLAS, even when a native BLAS is available;</li>
  *   <li>{@code loops}: gradflow's original loops ({@link LoopGemm}).</li>
  * </ul>
- * Whatever cannot be loaded falls back to the next in the order native, java, loops, so a missing native library
- * never stops the engine. {@code native} and {@code java} log a warning when they fall back; {@code auto} says so
- * only in its one informational line.
+ * Whatever cannot be loaded (no bundled library for this platform, an {@link UnsatisfiedLinkError}, a missing
+ * jar) falls back to the next in its list, ending with the loops, so a missing native library never stops the
+ * engine; the log line gives each reason. {@code openblas}, {@code native} and {@code java} log it as a warning,
+ * {@code auto} as information.
  */
 public final class Gemms {
-    /** The system property that picks the implementation: {@code auto}, {@code native}, {@code java}, {@code loops}. */
+    /**
+     * The system property that picks the implementation: {@code auto}, {@code openblas}, {@code native},
+     * {@code java}, {@code loops}.
+     */
     public static final String PROPERTY = "gradflow.gemm";
 
     private static final System.Logger LOG = System.getLogger(Gemms.class.getName());
@@ -37,10 +42,17 @@ public final class Gemms {
     }
 
     /**
+     * What {@link #active()} is, for a service's metric tag and info endpoint; chooses and logs it on first use.
+     */
+    public static GemmDescription activeDescription() {
+        return Active.GEMM.description();
+    }
+
+    /**
      * The first implementation that loads, for a value of {@value #PROPERTY}. Logs nothing; see
      * {@link #active()} for the process-wide one.
      *
-     * @throws IllegalArgumentException for a value other than auto, native, java or loops
+     * @throws IllegalArgumentException for a value other than auto, openblas, native, java or loops
      */
     public static Gemm select(String choice) {
         return resolve(choice).gemm();
@@ -51,19 +63,22 @@ public final class Gemms {
 
     private static Resolution resolve(String choice) {
         List<Supplier<Gemm>> candidates = switch (choice.trim().toLowerCase(Locale.ROOT)) {
-            case "auto" -> List.of(Gemms::optimisedNativeBlas, NetlibGemm::javaBlas, () -> LoopGemm.INSTANCE);
+            case "auto" -> List.of(OpenBlasGemm::load, Gemms::optimisedNativeBlas, NetlibGemm::javaBlas,
+                    () -> LoopGemm.INSTANCE);
+            case "openblas" -> List.of(OpenBlasGemm::load, NetlibGemm::javaBlas, () -> LoopGemm.INSTANCE);
             case "native" -> List.of(NetlibGemm::nativeBlas, NetlibGemm::javaBlas, () -> LoopGemm.INSTANCE);
             case "java" -> List.of(NetlibGemm::javaBlas, () -> LoopGemm.INSTANCE);
             case "loops" -> List.of(() -> LoopGemm.INSTANCE);
             default -> throw new IllegalArgumentException("unknown " + PROPERTY + " '" + choice
-                    + "', expected auto, native, java or loops");
+                    + "', expected auto, openblas, native, java or loops");
         };
         List<String> failures = new ArrayList<>();
         for (Supplier<Gemm> candidate : candidates) {
             try {
                 return new Resolution(candidate.get(), failures);
             } catch (RuntimeException | LinkageError e) {
-                // LinkageError too: a missing or broken netlib jar surfaces as NoClassDefFoundError.
+                // LinkageError too: a missing or broken jar surfaces as NoClassDefFoundError, a native library
+                // that does not load as UnsatisfiedLinkError or ExceptionInInitializerError.
                 failures.add(e.toString());
             }
         }

@@ -22,20 +22,41 @@ final class NativeLibraries {
     }
 
     /**
-     * The files of the native BLAS mapped into this process, such as
+     * Where JavaCPP extracts bytedeco's libraries: {@code <cache>/openblas-<version>-<platform>.jar/org/bytedeco/...}.
+     * Those are {@link OpenBlasGemm}'s, never netlib's.
+     */
+    private static final String BYTEDECO = "/org/bytedeco/";
+
+    /**
+     * The files of the system BLAS mapped into this process, such as
      * {@code /usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblasp-r0.3.21.so}, in address order; empty when
-     * that cannot be told (not Linux) or nothing is mapped. netlib's own JNI shim is not one of them.
+     * that cannot be told (not Linux) or nothing is mapped. netlib's own JNI shim is not one of them, nor the
+     * OpenBLAS bundled with gradflow ({@link #bundledOpenBlasInUse()}).
      */
     static List<String> blasLibrariesInUse() {
+        return mappedFiles().stream()
+                .filter(file -> (file.toLowerCase(Locale.ROOT).contains("blas") || isOptimised(file))
+                        && !file.contains("netlibblasjni") && !file.contains(BYTEDECO))
+                .toList();
+    }
+
+    /**
+     * The bundled OpenBLAS library file that JavaCPP extracted and loaded (not its JNI glue), e.g.
+     * {@code ~/.javacpp/cache/openblas-0.3.31-1.5.13-linux-x86_64.jar/org/bytedeco/openblas/linux-x86_64/libopenblas_nolapack.so.0};
+     * empty when not loaded or when that cannot be told.
+     */
+    static List<String> bundledOpenBlasInUse() {
+        return mappedFiles().stream()
+                .filter(file -> file.contains(BYTEDECO) && file.contains("/libopenblas"))
+                .toList();
+    }
+
+    private static List<String> mappedFiles() {
         if (!Files.isReadable(MAPS)) {
             return List.of();
         }
         try (Stream<String> lines = Files.lines(MAPS)) {
-            return lines.map(NativeLibraries::mappedFile)
-                    .filter(file -> (file.toLowerCase(Locale.ROOT).contains("blas") || isOptimised(file))
-                            && !file.contains("netlibblasjni"))
-                    .distinct()
-                    .toList();
+            return lines.map(NativeLibraries::mappedFile).filter(file -> !file.isEmpty()).distinct().toList();
         } catch (IOException | UncheckedIOException e) {
             return List.of();
         }

@@ -69,6 +69,16 @@ public final class NetlibGemm implements Gemm {
     }
 
     @Override
+    public GemmDescription description() {
+        if (blas instanceof JavaBLAS) {
+            return new GemmDescription("netlib-java", blas.getClass().getSimpleName(), 1);
+        }
+        // A system BLAS picks its own thread count (OPENBLAS_NUM_THREADS, MKL_NUM_THREADS, ...): 0, unknown.
+        return new GemmDescription("netlib-native", nativeLibraries.isEmpty() ? blas.getClass().getSimpleName()
+                : String.join(", ", nativeLibraries), 0);
+    }
+
+    @Override
     public void dgemm(boolean transA, boolean transB, int m, int n, int k, double[] a, double[] b, double[] c) {
         if (m == 0 || n == 0) {
             return;

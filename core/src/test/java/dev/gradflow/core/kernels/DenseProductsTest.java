@@ -7,9 +7,14 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import dev.gradflow.core.tensor.DType;
 import dev.gradflow.core.tensor.MatrixKernels;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,13 +24,17 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Every product, dtype and implementation against a naive triple loop in float64, on awkward sizes. The pure-Java
  * implementations are tested by name, so they are covered whether or not this machine has a native BLAS; the
- * native one is tested when it loads.
+ * bundled OpenBLAS is tested wherever it loads, and must load on linux-x86_64 (where CI runs, on fresh machines
+ * with no BLAS installed); a system BLAS through netlib is tested when one is installed.
+ *
+ * <p>The build runs this class twice: as is, and with {@code -Dgradflow.gemm=java} (see core/pom.xml), so that
+ * both the default choice and the explicit pure-Java one are exercised as the process-wide choice.
  */
 class DenseProductsTest {
     /** [m, k, n] of the product C [m, n] = op(A) [m, k] · op(B) [k, n]. */
     private static final int[][] SIZES = {
         {1, 1, 1}, {3, 5, 2}, {17, 33, 9}, {2, 1, 3}, {1, 7, 1}, {9, 4, 1}, {40, 67, 31}, {130, 120, 110},
-        {0, 3, 4}, {3, 0, 4}, {3, 4, 0}, {0, 0, 0},
+        {257, 3, 129}, {1, 300, 1}, {0, 3, 4}, {3, 0, 4}, {3, 4, 0}, {0, 0, 0},
     };
 
     /** The float64 bound on |C − C_exact| relative to Σ|A||B|: a few units in the last place, whatever the order. */
@@ -40,7 +49,28 @@ class DenseProductsTest {
     static Stream<Gemm> implementations() {
         List<Gemm> gemms = new ArrayList<>(List.of(LoopGemm.INSTANCE, NetlibGemm.javaBlas(), Gemms.active()));
         nativeGemm().ifPresent(gemms::add);
+        if (bundledOpenBlasExpected() || openBlas().isPresent()) {
+            // As auto uses it (small products on the Java path), and every product on OpenBLAS by each route.
+            gemms.add(OpenBlasGemm.load());
+            gemms.add(OpenBlasGemm.load(OpenBlasGemm.Transfer.POINTERS, 0, LoopGemm.INSTANCE));
+            gemms.add(OpenBlasGemm.load(OpenBlasGemm.Transfer.ARRAYS, 0, LoopGemm.INSTANCE));
+        }
         return gemms.stream();
+    }
+
+    /** Whether this is a platform gradflow bundles OpenBLAS for and CI runs on, so that it must load. */
+    private static boolean bundledOpenBlasExpected() {
+        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        String arch = System.getProperty("os.arch", "");
+        return os.startsWith("linux") && (arch.equals("amd64") || arch.equals("x86_64"));
+    }
+
+    private static Optional<OpenBlasGemm> openBlas() {
+        try {
+            return Optional.of(OpenBlasGemm.load());
+        } catch (IllegalStateException e) {
+            return Optional.empty();
+        }
     }
 
     static Stream<Arguments> cases() {
@@ -122,8 +152,46 @@ class DenseProductsTest {
     @Test
     void theProcessWideChoiceIsNamed() {
         assertThat(MatrixKernels.implementation()).isEqualTo(Gemms.active().name()).isNotBlank();
+        String choice = System.getProperty(Gemms.PROPERTY);
+        assertThat(MatrixKernels.implementation()).isEqualTo(Gemms.select(choice == null ? "auto" : choice).name());
+        if ("java".equals(choice)) {
+            assertThat(Gemms.active().name()).startsWith("netlib-java");
+            assertThat(Gemms.activeDescription()).isEqualTo(new GemmDescription("netlib-java",
+                    Gemms.active().name().substring("netlib-java ".length()), 1));
+        }
+    }
+
+    @Test
+    void autoUsesTheBundledOpenBlasOnLinuxX8664() {
+        assumeThat(bundledOpenBlasExpected()).as("linux-x86_64").isTrue();
+        Gemm auto = Gemms.select("auto");
+        assertThat(auto)
+                .as("on linux-x86_64, gradflow.gemm=auto must pick the OpenBLAS bundled in org.bytedeco:openblas's "
+                        + "linux-x86_64 jar, but it picked %s; is that jar on the class path, and can JavaCPP write "
+                        + "its cache (-Dorg.bytedeco.javacpp.cachedir)? Loading it directly says: %s",
+                        auto.name(), loadFailure())
+                .isInstanceOf(OpenBlasGemm.class);
+        assertThat(Gemms.select("openblas")).isInstanceOf(OpenBlasGemm.class);
         if (System.getProperty(Gemms.PROPERTY) == null) {
-            assertThat(MatrixKernels.implementation()).isEqualTo(Gemms.select("auto").name());
+            assertThat(Gemms.active()).isInstanceOf(OpenBlasGemm.class);
+            assertThat(Gemms.activeDescription().implementation()).isEqualTo("openblas");
+        }
+
+        OpenBlasGemm openBlas = (OpenBlasGemm) auto;
+        assertThat(openBlas.name()).startsWith("openblas 0.3.31, ").contains("libopenblas");
+        assertThat(openBlas.transfer()).isEqualTo(OpenBlasGemm.DEFAULT_TRANSFER);
+        assertThat(openBlas.smallProducts()).isEqualTo(OpenBlasGemm.DEFAULT_SMALL_PRODUCTS);
+        GemmDescription description = openBlas.description();
+        assertThat(description.implementation()).isEqualTo("openblas");
+        assertThat(description.library()).startsWith("OpenBLAS 0.3.31 (bytedeco 1.5.13, linux-x86_64");
+        assertThat(description.threads()).isPositive();
+    }
+
+    private static String loadFailure() {
+        try {
+            return OpenBlasGemm.load().name() + " loads";
+        } catch (RuntimeException e) {
+            return e.toString();
         }
     }
 
@@ -132,14 +200,86 @@ class DenseProductsTest {
         assertThat(Gemms.select("loops")).isSameAs(LoopGemm.INSTANCE);
         assertThat(Gemms.select("java").name()).startsWith("netlib-java");
         assertThat(Gemms.select(" Java ").name()).startsWith("netlib-java");
+        assertThat(Gemms.select("java").description().threads()).isEqualTo(1);
         Optional<Gemm> nativeGemm = nativeGemm();
         assertThat(Gemms.select("native").name()).startsWith(nativeGemm.isPresent() ? "netlib-native" : "netlib-java");
         boolean tuned = nativeGemm.isPresent() && (((NetlibGemm) nativeGemm.get()).nativeLibraries().isEmpty()
                 || NativeLibraries.anyOptimised(((NetlibGemm) nativeGemm.get()).nativeLibraries()));
-        assertThat(Gemms.select("auto").name()).startsWith(tuned ? "netlib-native" : "netlib-java");
+        boolean bundled = openBlas().isPresent();
+        assertThat(Gemms.select("openblas").name()).startsWith(bundled ? "openblas" : "netlib-java");
+        assertThat(Gemms.select("auto").name())
+                .startsWith(bundled ? "openblas" : tuned ? "netlib-native" : "netlib-java");
         assertThatThrownBy(() -> Gemms.select("cuda"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("expected auto, native, java or loops");
+                .hasMessageContaining("expected auto, openblas, native, java or loops");
+    }
+
+    @Test
+    void smallProductsTakeTheJavaPathByShapeAlone() {
+        Optional<OpenBlasGemm> openBlas = openBlas();
+        assumeThat(openBlas).as("the bundled OpenBLAS loads").isPresent();
+        // A Java path that marks its output, so the test sees which path ran.
+        Gemm marker = new Gemm() {
+            @Override
+            public String name() {
+                return "marker";
+            }
+
+            @Override
+            public void dgemm(boolean transA, boolean transB, int m, int n, int k, double[] a, double[] b,
+                    double[] c) {
+                Arrays.fill(c, -1);
+            }
+
+            @Override
+            public void sgemm(boolean transA, boolean transB, int m, int n, int k, float[] a, float[] b, float[] c) {
+                Arrays.fill(c, -1);
+            }
+        };
+        OpenBlasGemm gemm = OpenBlasGemm.load(OpenBlasGemm.DEFAULT_TRANSFER, 1000, marker);
+        // 10·10·9 = 900 multiply-adds: below the threshold, Java path.
+        double[] small = new double[100];
+        gemm.dgemm(false, false, 10, 10, 9, new double[90], new double[90], small);
+        assertThat(small).containsOnly(-1);
+        // 10·10·10 = 1000: at the threshold, OpenBLAS.
+        float[] large = new float[100];
+        gemm.sgemm(true, true, 10, 10, 10, new float[100], new float[100], large);
+        assertThat(large).containsOnly(0);
+        assertThat(gemm.name()).contains("below 1000 multiply-adds marker");
+    }
+
+    @Test
+    void everyRouteToOpenBlasAndEveryThreadGivesTheSameBits() throws Exception {
+        Optional<OpenBlasGemm> openBlas = openBlas();
+        assumeThat(openBlas).as("the bundled OpenBLAS loads").isPresent();
+        int m = 211;
+        int k = 301;
+        int n = 97;
+        List<Gemm> gemms = List.of(OpenBlasGemm.load(OpenBlasGemm.Transfer.POINTERS, 0, LoopGemm.INSTANCE),
+                OpenBlasGemm.load(OpenBlasGemm.Transfer.ARRAYS, 0, LoopGemm.INSTANCE));
+        for (DType dtype : DType.values()) {
+            for (Product product : Product.values()) {
+                Operands operands = Operands.random(dtype, product, m, k, n, 5);
+                long[] expected = bits(compute(new DenseProducts(gemms.get(0)), dtype, product, operands, m, k, n));
+                assertThat(bits(compute(new DenseProducts(gemms.get(1)), dtype, product, operands, m, k, n)))
+                        .as("%s %s, arrays against pointers", dtype, product).isEqualTo(expected);
+                // Several callers at once, each with its own off-heap buffers, into OpenBLAS's one thread pool.
+                ExecutorService pool = Executors.newFixedThreadPool(4);
+                try {
+                    List<Future<double[]>> results = new ArrayList<>();
+                    for (int task = 0; task < 8; task++) {
+                        Gemm gemm = gemms.get(task % 2);
+                        results.add(pool.submit(() -> compute(new DenseProducts(gemm), dtype, product, operands, m,
+                                k, n)));
+                    }
+                    for (Future<double[]> result : results) {
+                        assertThat(bits(result.get())).as("%s %s, concurrent", dtype, product).isEqualTo(expected);
+                    }
+                } finally {
+                    pool.shutdownNow();
+                }
+            }
+        }
     }
 
     @Test

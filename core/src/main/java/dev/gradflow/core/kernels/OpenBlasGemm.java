@@ -1,0 +1,356 @@
+package dev.gradflow.core.kernels;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.openblas.global.openblas_nolapack;
+
+/**
+ * {@link Gemm} on the OpenBLAS that arrives with the build: bytedeco's {@code org.bytedeco:openblas} jars carry
+ * OpenBLAS compiled for every core type of the platform (DYNAMIC_ARCH: it picks its kernels for the CPU when it
+ * loads), and JavaCPP extracts and loads it. Nothing needs installing; platforms without a bundled library
+ * (anything but linux-x86_64 and linux-arm64 here) fail to load and {@link Gemms} falls back to netlib.
+ *
+ * <p>The product is {@code cblas_?gemm} in row-major order ({@code CblasRowMajor}) with OpenBLAS's own transpose
+ * flags, so a transposed operand is read in place, never copied into a transpose.
+ *
+ * <p><b>How the data reaches OpenBLAS.</b> Java 17 has no way to lend a Java array to OpenBLAS's threads in
+ * place (JNI's critical access would hold up the garbage collector meanwhile, and JavaCPP's overloads do not use
+ * it), so every route copies. {@link Transfer} names the routes that were measured side by side
+ * (see the README's speed section); {@link #DEFAULT_TRANSFER} is the one chosen.
+ *
+ * <p><b>Small products.</b> A native call costs a JNI transition, the copies, and OpenBLAS's own set-up, which
+ * for a product of a few thousand multiply-adds is more than the arithmetic. Products with
+ * {@code m·n·k < smallProducts} multiply-adds run on a pure-Java {@link Gemm} instead. The test depends on the
+ * shape alone, so a given shape always takes the same path and its result never depends on timing.
+ *
+ * <p><b>Threads and determinism.</b> OpenBLAS's threaded gemm gives each thread its own block of C; every
+ * element's sum over k is computed by one thread in the same order whatever the number of threads in use. So for
+ * one library build, CPU type and thread count, equal inputs give bit-identical outputs. OpenBLAS's blocking
+ * depends on its configured thread count, so changing {@link #THREADS_PROPERTY} or
+ * {@code OPENBLAS_NUM_THREADS} may change the last bits.
+ *
+ * <p>Instances are safe to use from several threads at once: the off-heap buffers are per thread, and this
+ * OpenBLAS build (threaded, with locking) may be called concurrently; the tests check that concurrent callers get
+ * the same bits.
+ */
+public final class OpenBlasGemm implements Gemm {
+    /**
+     * The system property that sets OpenBLAS's thread count, a positive integer. Without it, and without
+     * {@code OPENBLAS_NUM_THREADS} in the environment, OpenBLAS uses {@link Runtime#availableProcessors()}
+     * threads (why, and when to set 1: the README's speed section).
+     */
+    public static final String THREADS_PROPERTY = "gradflow.blas.threads";
+
+    /**
+     * The system property that sets {@link #DEFAULT_SMALL_PRODUCTS}, the multiply-adds below which a product runs
+     * on the Java path; 0 sends every product to OpenBLAS.
+     */
+    public static final String SMALL_PRODUCTS_PROPERTY = "gradflow.blas.small-products";
+
+    /**
+     * Products of fewer multiply-adds (m·n·k) than this run on the Java path. Measured (README, speed section):
+     * on the 2-64-3 network's products (at most 57,600 multiply-adds) netlib's Java BLAS was even with OpenBLAS
+     * in float32 and 1.1 to 6 times faster in float64; on the smallest product of 784-256-128-10 (327,680)
+     * OpenBLAS was 2.5 to 5 times faster in float32 and from 0.7 to 2.8 times in float64. The threshold sits
+     * between the two, at a power of two.
+     */
+    public static final long DEFAULT_SMALL_PRODUCTS = 65_536;
+
+    /**
+     * The route chosen: {@link Transfer#POINTERS} copies less (A and B in, C out, where ARRAYS also copies C in,
+     * A and B back, and allocates the native copies) and allocates nothing per call. Measured side by side it was faster in 17 of 24 products,
+     * by up to 1.9 times (README, speed section); the machine was shared, so single rows are noisy.
+     */
+    public static final Transfer DEFAULT_TRANSFER = Transfer.POINTERS;
+
+    /** How operands reach OpenBLAS and the result comes back; each copies, in different ways. */
+    public enum Transfer {
+        /**
+         * JavaCPP's {@code double[]}/{@code float[]} overloads: JNI's {@code Get<Type>ArrayElements} copies A, B
+         * and C into fresh native memory on every call, and {@code Release<Type>ArrayElements} copies them back.
+         */
+        ARRAYS,
+        /**
+         * Off-heap {@link DoublePointer}/{@link FloatPointer} buffers, one set per thread, grown when a larger
+         * product comes and then reused: A and B are copied in, C copied out, nothing allocated in steady state.
+         */
+        POINTERS
+    }
+
+    private static final Object LOAD_LOCK = new Object();
+    private static volatile Library library;
+
+    private final Library lib;
+    private final Transfer transfer;
+    private final long smallProducts;
+    private final Gemm smallGemm;
+    private final ThreadLocal<Buffers> buffers = ThreadLocal.withInitial(Buffers::new);
+    private final String name;
+
+    private OpenBlasGemm(Library lib, Transfer transfer, long smallProducts, Gemm smallGemm) {
+        this.lib = lib;
+        this.transfer = transfer;
+        this.smallProducts = smallProducts;
+        this.smallGemm = smallGemm;
+        this.name = "openblas " + lib.version() + ", " + lib.threads() + (lib.threads() == 1 ? " thread" : " threads")
+                + (smallProducts > 0 ? ", below " + smallProducts + " multiply-adds " + smallGemm.name() : "")
+                + (transfer == DEFAULT_TRANSFER ? "" : ", " + transfer.name().toLowerCase(Locale.ROOT))
+                + (lib.file().isEmpty() ? "" : " → " + lib.file());
+    }
+
+    /**
+     * The bundled OpenBLAS as gradflow uses it by default: {@link #DEFAULT_TRANSFER}, small products (below
+     * {@value #SMALL_PRODUCTS_PROPERTY}, default {@value #DEFAULT_SMALL_PRODUCTS}) on netlib's Java BLAS, and the
+     * thread count of {@value #THREADS_PROPERTY}.
+     *
+     * @throws IllegalStateException when the library does not load here (no bundled build for this platform,
+     *     the jars missing from the class path, the native cache not writable), with the reason
+     * @throws IllegalArgumentException when {@value #SMALL_PRODUCTS_PROPERTY} or {@value #THREADS_PROPERTY}
+     *     is not a number of the right sign
+     */
+    public static OpenBlasGemm load() {
+        String small = System.getProperty(SMALL_PRODUCTS_PROPERTY);
+        long smallProducts = small == null ? DEFAULT_SMALL_PRODUCTS : parse(SMALL_PRODUCTS_PROPERTY, small, 0);
+        return load(DEFAULT_TRANSFER, smallProducts, smallProducts > 0 ? NetlibGemm.javaBlas() : LoopGemm.INSTANCE);
+    }
+
+    /**
+     * The bundled OpenBLAS with the given data route and small-product path; the benchmarks compare these.
+     *
+     * @param transfer how operands and the result move between the heap and OpenBLAS
+     * @param smallProducts products with fewer multiply-adds (m·n·k) run on {@code smallGemm}; 0 for none
+     * @param smallGemm the path for small products. Not modified.
+     * @throws IllegalStateException when the library does not load here, with the reason
+     */
+    public static OpenBlasGemm load(Transfer transfer, long smallProducts, Gemm smallGemm) {
+        if (smallProducts < 0) {
+            throw new IllegalArgumentException("smallProducts must be at least 0, got " + smallProducts);
+        }
+        return new OpenBlasGemm(library(), Objects.requireNonNull(transfer), smallProducts,
+                Objects.requireNonNull(smallGemm));
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public GemmDescription description() {
+        return new GemmDescription("openblas", "OpenBLAS " + lib.version() + " (bytedeco " + lib.bytedecoVersion()
+                + ", " + lib.platform() + ", DYNAMIC_ARCH)", lib.threads());
+    }
+
+    /** How operands reach OpenBLAS. */
+    public Transfer transfer() {
+        return transfer;
+    }
+
+    /** Products with fewer multiply-adds (m·n·k) than this run on the Java path. */
+    public long smallProducts() {
+        return smallProducts;
+    }
+
+    @Override
+    public void dgemm(boolean transA, boolean transB, int m, int n, int k, double[] a, double[] b, double[] c) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0) {
+            // OpenBLAS rejects a leading dimension of 0 (lda = k when A is not transposed).
+            Arrays.fill(c, 0, m * n, 0.0);
+            return;
+        }
+        if ((long) m * n * k < smallProducts) {
+            smallGemm.dgemm(transA, transB, m, n, k, a, b, c);
+            return;
+        }
+        int flagA = flag(transA);
+        int flagB = flag(transB);
+        int lda = transA ? m : k;
+        int ldb = transB ? k : n;
+        int sizeA = m * k;
+        int sizeB = k * n;
+        int sizeC = m * n;
+        switch (transfer) {
+            case ARRAYS -> openblas_nolapack.cblas_dgemm(openblas_nolapack.CblasRowMajor, flagA, flagB, m, n, k,
+                    1.0, a, lda, b, ldb, 0.0, c, n);
+            case POINTERS -> {
+                Buffers buffer = buffers.get();
+                DoublePointer pa = buffer.doubles(0, sizeA).put(a, 0, sizeA);
+                DoublePointer pb = buffer.doubles(1, sizeB).put(b, 0, sizeB);
+                DoublePointer pc = buffer.doubles(2, sizeC);
+                openblas_nolapack.cblas_dgemm(openblas_nolapack.CblasRowMajor, flagA, flagB, m, n, k,
+                        1.0, pa, lda, pb, ldb, 0.0, pc, n);
+                pc.get(c, 0, sizeC);
+            }
+        }
+    }
+
+    @Override
+    public void sgemm(boolean transA, boolean transB, int m, int n, int k, float[] a, float[] b, float[] c) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0) {
+            Arrays.fill(c, 0, m * n, 0.0f);
+            return;
+        }
+        if ((long) m * n * k < smallProducts) {
+            smallGemm.sgemm(transA, transB, m, n, k, a, b, c);
+            return;
+        }
+        int flagA = flag(transA);
+        int flagB = flag(transB);
+        int lda = transA ? m : k;
+        int ldb = transB ? k : n;
+        int sizeA = m * k;
+        int sizeB = k * n;
+        int sizeC = m * n;
+        switch (transfer) {
+            case ARRAYS -> openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, flagA, flagB, m, n, k,
+                    1.0f, a, lda, b, ldb, 0.0f, c, n);
+            case POINTERS -> {
+                Buffers buffer = buffers.get();
+                FloatPointer pa = buffer.floats(0, sizeA).put(a, 0, sizeA);
+                FloatPointer pb = buffer.floats(1, sizeB).put(b, 0, sizeB);
+                FloatPointer pc = buffer.floats(2, sizeC);
+                openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, flagA, flagB, m, n, k,
+                        1.0f, pa, lda, pb, ldb, 0.0f, pc, n);
+                pc.get(c, 0, sizeC);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+
+    private static int flag(boolean transpose) {
+        return transpose ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;
+    }
+
+    /**
+     * One thread's off-heap operands: slots 0, 1 and 2 for A, B and C, per element type. A slot is replaced by a
+     * larger one when a product needs more and is otherwise reused, so a steady stream of the same network's
+     * products allocates nothing. The memory is freed when the thread ends and its buffers are collected.
+     */
+    private static final class Buffers {
+        private final DoublePointer[] doubles = new DoublePointer[3];
+        private final FloatPointer[] floats = new FloatPointer[3];
+
+        DoublePointer doubles(int slot, int size) {
+            DoublePointer pointer = doubles[slot];
+            if (pointer == null || pointer.capacity() < size) {
+                if (pointer != null) {
+                    pointer.close();
+                }
+                pointer = new DoublePointer(size);
+                doubles[slot] = pointer;
+            }
+            return pointer;
+        }
+
+        FloatPointer floats(int slot, int size) {
+            FloatPointer pointer = floats[slot];
+            if (pointer == null || pointer.capacity() < size) {
+                if (pointer != null) {
+                    pointer.close();
+                }
+                pointer = new FloatPointer(size);
+                floats[slot] = pointer;
+            }
+            return pointer;
+        }
+    }
+
+    /** The loaded library, once per process: loading extracts files and sets OpenBLAS's global thread count. */
+    private record Library(String version, String bytedecoVersion, String platform, String file, int threads) {
+    }
+
+    private static Library library() {
+        Library loaded = library;
+        if (loaded == null) {
+            synchronized (LOAD_LOCK) {
+                loaded = library;
+                if (loaded == null) {
+                    loaded = loadLibrary();
+                    library = loaded;
+                }
+            }
+        }
+        return loaded;
+    }
+
+    private static Library loadLibrary() {
+        String platform = Loader.getPlatform();
+        try {
+            // Extracts the JNI glue and libopenblas (with the GCC runtime it links) from the jar of this platform
+            // to JavaCPP's cache directory, ~/.javacpp/cache unless -Dorg.bytedeco.javacpp.cachedir says
+            // otherwise, and loads them. The LAPACK-free binding: gemm needs nothing more, and its JNI glue is
+            // 0.3 MB where the full one is 24 MB.
+            Loader.load(openblas_nolapack.class);
+        } catch (RuntimeException | LinkageError e) {
+            throw new IllegalStateException("bundled OpenBLAS did not load on " + platform + " (" + e + ")", e);
+        }
+        int threads = configureThreads();
+        String version = openblas_nolapack.OPENBLAS_VERSION.trim().replaceFirst("^OpenBLAS\\s*", "");
+        String bytedecoVersion;
+        try {
+            String full = Loader.getVersion("org.bytedeco", "openblas", openblas_nolapack.class);
+            bytedecoVersion = full == null ? "?" : full.substring(full.lastIndexOf('-') + 1);
+        } catch (IOException e) {
+            bytedecoVersion = "?";
+        }
+        List<String> files = NativeLibraries.bundledOpenBlasInUse();
+        return new Library(version, bytedecoVersion, platform, files.isEmpty() ? "" : files.get(0), threads);
+    }
+
+    /**
+     * OpenBLAS's thread count: {@value #THREADS_PROPERTY} when set, else {@code OPENBLAS_NUM_THREADS} (which
+     * OpenBLAS itself reads when it loads), else {@link Runtime#availableProcessors()}. The last is OpenBLAS's own
+     * default on a bare machine (every core it may run on), but it also respects a container's CPU quota, which
+     * OpenBLAS ignores. It is always set explicitly, so the count reported is the count in use.
+     *
+     * <p>Why all cores by default: on the 2-core machine it was measured on, 2 threads beat 1 on the largest
+     * products whenever the cores were free (48.6 against 35.5 GFLOP/s for sgemm 256x784x256, interleaved in one
+     * process); the smaller products were even. But that machine was shared with other builds (load 6 to 13), and
+     * there 1 thread was often faster on average, because an OpenBLAS thread that loses its core stalls the
+     * others at their barrier. So when the JVM shares its cores with other busy processes (several services on
+     * one host), set {@value #THREADS_PROPERTY}=1.
+     */
+    private static int configureThreads() {
+        String property = System.getProperty(THREADS_PROPERTY);
+        String environment = System.getenv("OPENBLAS_NUM_THREADS");
+        int threads;
+        if (property != null) {
+            threads = (int) parse(THREADS_PROPERTY, property, 1);
+        } else if (environment != null && environment.trim().matches("[1-9][0-9]{0,5}")) {
+            threads = Integer.parseInt(environment.trim());
+        } else {
+            threads = Runtime.getRuntime().availableProcessors();
+        }
+        openblas_nolapack.blas_set_num_threads(threads);
+        return threads;
+    }
+
+    private static long parse(String property, String value, long minimum) {
+        long parsed;
+        try {
+            parsed = Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(property + " must be an integer, got '" + value + "'", e);
+        }
+        if (parsed < minimum || parsed > Integer.MAX_VALUE && property.equals(THREADS_PROPERTY)) {
+            throw new IllegalArgumentException(property + " must be at least " + minimum + ", got " + value);
+        }
+        return parsed;
+    }
+}
