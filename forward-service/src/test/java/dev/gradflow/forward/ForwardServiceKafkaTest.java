@@ -129,6 +129,9 @@ class ForwardServiceKafkaTest {
         given().when().get("/q/health").then().statusCode(200).body("status", is("UP"));
         given().when().get("/q/metrics").then().statusCode(200)
                 .body(containsString("gradflow_records_processed_total{channel=\"batches\",outcome=\"ok\"}"))
-                .body(containsString("gradflow_processing_time_seconds_count{stage=\"forward\"}"));
+                .body(containsString("gradflow_processing_time_seconds_count{stage=\"forward\"}"))
+                .body(containsString("gradflow_transactions_total{channel=\"batches\",outcome=\"committed\"}"))
+                // The build brings OpenBLAS for linux-x86_64, the platform CI runs on.
+                .body(containsString("gradflow_engine_info{implementation=\"openblas\""));
     }
 }
