@@ -88,7 +88,14 @@ final class Load {
                     if (accepted >= measureFrom && accepted < measureTo) {
                         submittedInWindow.incrementAndGet();
                     }
-                    answer.thenAccept(a -> {
+                    answer.whenComplete((a, error) -> {
+                        if (error != null) {
+                            synchronized (errors) {
+                                errors.add(error);
+                            }
+                            inFlight.release();
+                            return;
+                        }
                         lastAnswer.set(a.answeredNanos());
                         if (a.failed()) {
                             failed.incrementAndGet();
@@ -119,13 +126,12 @@ final class Load {
         for (Thread thread : clients) {
             thread.join();
         }
-        if (!errors.isEmpty()) {
-            throw new IllegalStateException("a client failed: " + errors.get(0), errors.get(0));
-        }
         // Drain: every batch sent gets its answer before the next measurement starts.
         while (!inFlight.tryAcquire(window, 1, TimeUnit.SECONDS)) {
+            checkErrors(errors);
             checkProgress(lastAnswer);
         }
+        checkErrors(errors);
         double seconds = measure.toNanos() / 1e9;
         long[] sample;
         synchronized (latencies) {
@@ -133,6 +139,14 @@ final class Load {
         }
         return new Throughput(submittedInWindow.get() / seconds, answeredInWindow.get() / seconds, sample,
                 failed.get());
+    }
+
+    private static void checkErrors(List<Throwable> errors) {
+        synchronized (errors) {
+            if (!errors.isEmpty()) {
+                throw new IllegalStateException("sending failed: " + errors.get(0), errors.get(0));
+            }
+        }
     }
 
     private static void checkProgress(AtomicLong lastAnswer) {
