@@ -73,15 +73,17 @@ out="$here/target/pipeline/$(date +%Y%m%d-%H%M%S)"
 logs="$out/logs"
 mkdir -p "$logs"
 
-# --- Everything started is stopped on exit, newest first.
+# --- Everything started is stopped on exit: the driver and the services first, then the broker they talk to.
 pids=()
 names=()
 stop_all() {
   trap - EXIT INT TERM
   if ((${#pids[@]})); then
     echo "==> Stopping ${names[*]}"
-    for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill "${pids[$i]}" 2>/dev/null || true; done
-    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+    for ((i = ${#pids[@]} - 1; i >= 1; i--)); do kill "${pids[$i]}" 2>/dev/null || true; done
+    for ((i = ${#pids[@]} - 1; i >= 1; i--)); do wait "${pids[$i]}" 2>/dev/null || true; done
+    kill "${pids[0]}" 2>/dev/null || true
+    wait "${pids[0]}" 2>/dev/null || true
   fi
 }
 trap stop_all EXIT
@@ -162,8 +164,11 @@ done
 
 join() { local IFS=,; echo "$*"; }
 echo "==> Driving the pipeline"
+# In the background and waited for, so that a signal to this script stops it at once rather than after the run.
 "$java" -Xmx2g -cp benchmarks/target/benchmarks.jar dev.gradflow.benchmarks.pipeline.PipelineBenchmark \
   --bootstrap "$bootstrap" --gateway "http://127.0.0.1:$gateway_port" \
   --forward-metrics "$(join "${forward_metrics[@]}")" --gradient-metrics "$(join "${gradient_metrics[@]}")" \
-  --examples examples --out "$out" ${driver_args[@]+"${driver_args[@]}"} 2>&1 | tee "$out/output.txt"
+  --examples examples --out "$out" ${driver_args[@]+"${driver_args[@]}"} > >(tee "$out/output.txt") 2>&1 &
+pids+=($!); names+=(driver)
+wait "${pids[-1]}" || fail "the driver failed; see $out/output.txt and the logs in $logs/"
 echo "Saved to $out/"
