@@ -10,19 +10,19 @@ import java.util.TreeMap;
 import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
- * Carries each fork's gemm implementation name back to the JVM that prints the report. JMH runs every parameter
- * combination in a fresh JVM, and only that JVM knows which BLAS it actually loaded; it writes the name into the
- * directory named by the system property {@value #DIRECTORY}, under a key both sides derive from the benchmark
- * parameters.
+ * Carries each fork's gemm implementation name (or, for the PyTorch reference, its version and thread count) back
+ * to the JVM that prints the report. JMH runs every parameter combination in a fresh JVM, and only that JVM knows
+ * which BLAS it actually loaded; it writes the name into the directory named by the system property
+ * {@value #DIRECTORY}, under a key both sides derive from the benchmark parameters.
  */
-final class Labels {
+public final class Labels {
     static final String DIRECTORY = "gradflow.bench.labels";
 
     private Labels() {
     }
 
     /** Called inside a fork: records what this parameter combination ran on. No-op without the property. */
-    static void record(BenchmarkParams params, String implementation) {
+    public static void record(BenchmarkParams params, String implementation) {
         String directory = System.getProperty(DIRECTORY);
         if (directory == null) {
             return;

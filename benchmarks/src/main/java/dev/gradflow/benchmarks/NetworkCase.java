@@ -53,6 +53,16 @@ public record NetworkCase(String label, int[] widths, int batch) {
 
     /** The network as a layer-list definition, parsed and compiled exactly as the services do it. */
     public CompiledGraph compile(DType dtype) {
+        Limits limits = Limits.DEFAULT;
+        return GraphCompiler.compile(new DefinitionParser(limits).parse(definition(dtype)), limits);
+    }
+
+    /**
+     * The layer-list definition, as the JSON tree {@code POST /networks} takes (like
+     * {@code examples/mlp.network.json}): Dense layers with ReLU between them, a linear last layer, softmax
+     * cross-entropy, and weights drawn from a fixed seed.
+     */
+    public Map<String, Object> definition(DType dtype) {
         Map<String, Object> definition = new LinkedHashMap<>();
         definition.put("kind", "layers");
         definition.put("dtype", dtype.label());
@@ -65,8 +75,7 @@ public record NetworkCase(String label, int[] widths, int batch) {
         }
         definition.put("layers", layers);
         definition.put("loss", "softmax-cross-entropy");
-        Limits limits = Limits.DEFAULT;
-        return GraphCompiler.compile(new DefinitionParser(limits).parse(definition), limits);
+        return definition;
     }
 
     /** Inputs x [N, in] uniform in [-1, 1) and class ids y [N], drawn from a fixed seed. */

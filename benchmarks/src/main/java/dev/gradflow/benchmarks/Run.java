@@ -5,8 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.results.Result;
@@ -21,14 +23,18 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * Runs JMH with defaults for a small machine, then prints a table in the units that matter: samples per second
  * and GFLOP/s of the matrix products, with the gemm implementation each JVM actually used.
  *
- * <p>Takes JMH's own command line; any option given there wins over these defaults: {@code EngineBenchmark} only,
- * 1 fork, 3 warmup iterations of 2 s, 5 measurement iterations of 3 s. For example
+ * <p>Takes JMH's own command line; any option given there wins over these defaults: {@code EngineBenchmark} (and
+ * {@code PyTorchBenchmark} when the jar was built with the {@code pytorch} profile), 1 fork, 3 warmup iterations
+ * of 2 s, 5 measurement iterations of 3 s. When both ran, the table puts PyTorch's samples per second next to
+ * gradflow's for the same network and dtype, with their ratio. For example
  * {@code -p gemm=auto,java,loops} compares implementations, {@code GemmBenchmark -p impl=netlib-java,ejml-mt}
  * runs the raw products.
  */
 public final class Run {
     /** Optional system property: a file to write the table to, as well as printing it. */
     static final String TABLE_FILE = "gradflow.bench.table";
+    /** The PyTorch reference; on the class path only in the jar built with the {@code pytorch} profile. */
+    static final String PYTORCH_BENCHMARK = "dev.gradflow.benchmarks.pytorch.PyTorchBenchmark";
 
     private Run() {
     }
@@ -46,6 +52,9 @@ public final class Run {
         ChainedOptionsBuilder options = new OptionsBuilder().parent(cli);
         if (cli.getIncludes().isEmpty()) {
             options.include(EngineBenchmark.class.getSimpleName());
+            if (onClassPath(PYTORCH_BENCHMARK)) {
+                options.include(PYTORCH_BENCHMARK.substring(PYTORCH_BENCHMARK.lastIndexOf('.') + 1));
+            }
         }
         if (!cli.getForkCount().hasValue()) {
             options.forks(1);
@@ -76,20 +85,76 @@ public final class Run {
         }
     }
 
+    private static boolean onClassPath(String className) {
+        try {
+            Class.forName(className, false, Run.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+
     static String table(Collection<RunResult> results, Path labels) {
         StringBuilder out = new StringBuilder();
         List<RunResult> engine = results.stream()
                 .filter(r -> r.getParams().getBenchmark().endsWith("EngineBenchmark.forwardBackward")).toList();
         List<RunResult> gemm = results.stream()
                 .filter(r -> r.getParams().getBenchmark().endsWith("GemmBenchmark.multiply")).toList();
+        List<RunResult> pytorch = results.stream()
+                .filter(r -> r.getParams().getBenchmark().endsWith("PyTorchBenchmark.forwardBackward")).toList();
+        Map<String, RunResult> pytorchByCase = new LinkedHashMap<>();
+        pytorch.forEach(r -> pytorchByCase.put(caseKey(r.getParams()), r));
         if (!engine.isEmpty()) {
             out.append("Forward + backward pass of the core engine (one batch per operation). GFLOP/s counts only\n")
                     .append("the matrix products: 6·N·Σ in·out per batch (X·W, Xᵀ·G and G·Wᵀ for every layer,\n")
-                    .append("including the first layer's input gradient); bias, activations and loss are not counted.\n\n");
-            out.append(String.format(Locale.ROOT, "| %-21s | %-7s | %5s | %12s | %8s | %8s | %s |%n", "network", "dtype",
+                    .append("including the first layer's input gradient); bias, activations and loss are not counted.\n");
+            if (!pytorch.isEmpty()) {
+                out.append("PyTorch: the same network, batch and gradients (every weight, bias and the input) in\n")
+                        .append("PyTorch through DJL, same JMH run; gradflow / PyTorch > 1 means gradflow is faster.\n");
+            }
+            out.append('\n');
+            out.append(String.format(Locale.ROOT, "| %-21s | %-7s | %5s | %12s | %8s | %8s | %s |", "network", "dtype",
                     "batch", "samples/s", "± 99.9%", "GFLOP/s", "gemm implementation"));
-            out.append("|-----------------------|---------|-------|--------------|----------|----------|---------------------|\n");
+            if (!pytorch.isEmpty()) {
+                out.append(String.format(Locale.ROOT, " %17s | %17s |", "PyTorch samples/s", "gradflow / PyTorch"));
+            }
+            out.append('\n');
+            out.append("|-----------------------|---------|-------|--------------|----------|----------|---------------------|");
+            if (!pytorch.isEmpty()) {
+                out.append("-------------------|--------------------|");
+            }
+            out.append('\n');
             for (RunResult result : engine) {
+                BenchmarkParams params = result.getParams();
+                NetworkCase network = NetworkCase.parse(params.getParam("network"));
+                double batches = perSecond(result.getPrimaryResult());
+                double error = perSecondError(result.getPrimaryResult());
+                out.append(String.format(Locale.ROOT, "| %-21s | %-7s | %5d | %12.0f | %8.0f | %8.2f | %s |",
+                        network.label().split("/")[0], params.getParam("dtype"), network.batch(),
+                        batches * network.batch(), error * network.batch(), batches * network.matmulFlops() / 1e9,
+                        label(labels, params, "gemm=" + params.getParam("gemm"))));
+                if (!pytorch.isEmpty()) {
+                    RunResult reference = pytorchByCase.get(caseKey(params));
+                    if (reference == null) {
+                        out.append(String.format(Locale.ROOT, " %17s | %18s |", "–", "–"));
+                    } else {
+                        double referenceBatches = perSecond(reference.getPrimaryResult());
+                        out.append(String.format(Locale.ROOT, " %17.0f | %18.2f |",
+                                referenceBatches * network.batch(), batches / referenceBatches));
+                    }
+                }
+                out.append('\n');
+            }
+            pytorch.stream().findFirst().flatMap(r -> Labels.read(labels, r.getParams()))
+                    .ifPresent(ran -> out.append("\nPyTorch ran as: ").append(ran).append('\n'));
+            out.append('\n');
+        } else if (!pytorch.isEmpty()) {
+            out.append("Forward + backward pass in PyTorch through DJL (one batch per operation); GFLOP/s counts\n")
+                    .append("the matrix products as for the engine, 6·N·Σ in·out per batch.\n\n");
+            out.append(String.format(Locale.ROOT, "| %-21s | %-7s | %5s | %12s | %8s | %8s | %s |%n", "network",
+                    "dtype", "batch", "samples/s", "± 99.9%", "GFLOP/s", "ran as"));
+            out.append("|-----------------------|---------|-------|--------------|----------|----------|--------|\n");
+            for (RunResult result : pytorch) {
                 BenchmarkParams params = result.getParams();
                 NetworkCase network = NetworkCase.parse(params.getParam("network"));
                 double batches = perSecond(result.getPrimaryResult());
@@ -97,7 +162,7 @@ public final class Run {
                 out.append(String.format(Locale.ROOT, "| %-21s | %-7s | %5d | %12.0f | %8.0f | %8.2f | %s |%n",
                         network.label().split("/")[0], params.getParam("dtype"), network.batch(),
                         batches * network.batch(), error * network.batch(), batches * network.matmulFlops() / 1e9,
-                        label(labels, params, "gemm=" + params.getParam("gemm"))));
+                        label(labels, params, "PyTorch")));
             }
             out.append('\n');
         }
@@ -119,6 +184,11 @@ public final class Run {
             }
         }
         return out.toString();
+    }
+
+    /** Network and dtype: what a gradflow result and its PyTorch reference share. */
+    private static String caseKey(BenchmarkParams params) {
+        return params.getParam("network") + " " + params.getParam("dtype");
     }
 
     private static String label(Path labels, BenchmarkParams params, String otherwise) {

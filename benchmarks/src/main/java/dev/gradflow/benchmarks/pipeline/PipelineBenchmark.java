@@ -1,0 +1,206 @@
+package dev.gradflow.benchmarks.pipeline;
+
+import dev.gradflow.core.tensor.MatrixKernels;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Measures a running gradflow pipeline and prints one markdown table. {@code benchmarks/pipeline.sh} starts the
+ * stack and calls this with its addresses; it can also be pointed at a stack of one's own.
+ *
+ * <pre>
+ * java -cp benchmarks/target/benchmarks.jar dev.gradflow.benchmarks.pipeline.PipelineBenchmark \
+ *   --bootstrap 127.0.0.1:9092 --gateway http://127.0.0.1:8080 \
+ *   --forward-metrics http://127.0.0.1:8081/q/metrics --gradient-metrics http://127.0.0.1:8082/q/metrics \
+ *   [--cases neuron-rest,neuron,2-64-3/300/float64,...] [--duration 20] [--warmup 5] [--batches 50]
+ *   [--window 16] [--clients 8] [--examples examples] [--out dir]
+ * </pre>
+ *
+ * <p>Per case: the network is registered (on {@code network-definitions}, or through {@code POST /networks} for
+ * the REST case); {@code --batches} batches go one at a time (latency when idle); then for {@code --warmup} +
+ * {@code --duration} seconds batches go as fast as the pipeline answers them, at most {@code --window} unanswered
+ * (throughput, and latency under load, counted after the warm-up); the REST case does the same from
+ * {@code --clients} concurrent HTTP clients. Then come the size of the case's tapes, each instance's share of the
+ * loaded batches, and the in-process engine on the same batch. Everything not given has a default.
+ */
+public final class PipelineBenchmark {
+    private static final Duration ENGINE_WARMUP = Duration.ofSeconds(2);
+    private static final Duration ENGINE_MEASURE = Duration.ofSeconds(3);
+
+    private PipelineBenchmark() {
+    }
+
+    /** The Kafka client logs through slf4j-simple; only its warnings matter here. Call before any client exists. */
+    static void quietLogging() {
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        quietLogging();
+        Map<String, String> options = options(args);
+        String bootstrap = required(options, "bootstrap");
+        List<PipelineCase> cases = new ArrayList<>();
+        Path examples = Path.of(options.getOrDefault("examples", "examples"));
+        for (String label : list(options.getOrDefault("cases", String.join(",", PipelineCase.DEFAULT_LABELS)))) {
+            cases.add(PipelineCase.parse(label, examples));
+        }
+        Duration duration = Duration.ofSeconds(Long.parseLong(options.getOrDefault("duration", "20")));
+        Duration warmup = Duration.ofSeconds(Long.parseLong(options.getOrDefault("warmup", "5")));
+        int batches = Integer.parseInt(options.getOrDefault("batches", "50"));
+        int window = Integer.parseInt(options.getOrDefault("window", "16"));
+        int clients = Integer.parseInt(options.getOrDefault("clients", "8"));
+        URI gateway = options.containsKey("gateway") ? URI.create(options.get("gateway")) : null;
+        InstanceShares forward = new InstanceShares("batches", urls(options.get("forward-metrics")));
+        InstanceShares gradient = new InstanceShares("tapes", urls(options.get("gradient-metrics")));
+        if (gateway == null && cases.stream().anyMatch(PipelineCase::rest)) {
+            throw new IllegalArgumentException("--gateway is needed for the REST case");
+        }
+
+        String runId = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+        String heading = heading(cases, forward, gradient, duration, warmup, batches, window, clients);
+        System.out.print(heading);
+        List<CaseResult> results = new ArrayList<>();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10)).build();
+        try (KafkaProducer<String, byte[]> producer = producer(bootstrap); Answers answers = new Answers(bootstrap)) {
+            TapeSizes tapes = new TapeSizes(bootstrap);
+            for (int i = 0; i < cases.size(); i++) {
+                PipelineCase pipelineCase = cases.get(i);
+                System.out.printf("==> %s (%s)%n", pipelineCase.title(), pipelineCase.label());
+                tapes.mark();
+                String networkId;
+                Load.Submitter submitter;
+                if (pipelineCase.rest()) {
+                    networkId = RestSubmitter.register(http, gateway, pipelineCase.definitionJson());
+                    submitter = new RestSubmitter(http, answers, gateway, networkId, pipelineCase.batchJson());
+                } else {
+                    networkId = "bench-" + runId + "-" + i;
+                    producer.send(new ProducerRecord<>("network-definitions", networkId,
+                            pipelineCase.definitionJson())).get(60, TimeUnit.SECONDS);
+                    submitter = new TopicSubmitter(producer, answers, pipelineCase, networkId);
+                }
+                results.add(run(pipelineCase, networkId, submitter, answers, tapes, forward, gradient,
+                        batches, pipelineCase.rest() ? clients : 1, window, warmup, duration));
+                if (pipelineCase.rest()) {
+                    System.out.println("    GET /batches/{id} of one of them: "
+                            + ((RestSubmitter) submitter).oneResult(gateway));
+                }
+            }
+        }
+        String table = ResultTable.render(heading, results);
+        System.out.println();
+        System.out.print(table);
+        if (options.containsKey("out")) {
+            Path out = Path.of(options.get("out"));
+            Files.createDirectories(out);
+            Files.writeString(out.resolve("table.md"), table, StandardCharsets.UTF_8);
+        }
+    }
+
+    private static CaseResult run(PipelineCase pipelineCase, String networkId, Load.Submitter submitter,
+            Answers answers, TapeSizes tapes, InstanceShares forward, InstanceShares gradient, int batches,
+            int threads, int window, Duration warmup, Duration duration) throws Exception {
+        // The first batches also wait for the services to learn the network; they are the warm-up.
+        int idleWarmup = Math.max(3, batches / 10);
+        long[] idle = Load.oneAtATime(submitter, idleWarmup, batches);
+        System.out.printf(Locale.ROOT, "    one at a time: p50 %.1f ms, p99 %.1f ms (%d batches)%n",
+                Latencies.percentileMillis(idle, 50), Latencies.percentileMillis(idle, 99), batches);
+        long tapeBytes = tapes.medianBytes(networkId);
+
+        double[] forwardBefore = forward.snapshot();
+        double[] gradientBefore = gradient.snapshot();
+        Load.Throughput load = Load.throughput(submitter, threads, window, warmup, duration);
+        String forwardShares = InstanceShares.shares(forwardBefore, forward.snapshot());
+        String gradientShares = InstanceShares.shares(gradientBefore, gradient.snapshot());
+        answers.checkHealthy();
+        System.out.printf(Locale.ROOT, "    loaded: %.1f batches/s in, %.1f answered/s, p50 %.1f ms, p99 %.1f ms%n",
+                load.inPerSecond(), load.answeredPerSecond(), Latencies.percentileMillis(load.latencies(), 50),
+                Latencies.percentileMillis(load.latencies(), 99));
+
+        double engine = EngineRate.batchesPerSecond(pipelineCase, ENGINE_WARMUP, ENGINE_MEASURE);
+        System.out.printf(Locale.ROOT, "    engine in process: %.0f batches/s; tape %,d bytes%n", engine, tapeBytes);
+        return new CaseResult(pipelineCase, load.inPerSecond(), load.answeredPerSecond(),
+                Latencies.percentileMillis(idle, 50), Latencies.percentileMillis(idle, 99),
+                Latencies.percentileMillis(load.latencies(), 50), Latencies.percentileMillis(load.latencies(), 99),
+                tapeBytes, engine, forwardShares, gradientShares, load.failed());
+    }
+
+    private static String heading(List<PipelineCase> cases, InstanceShares forward, InstanceShares gradient,
+            Duration duration, Duration warmup, int batches, int window, int clients) {
+        return String.format(Locale.ROOT, "Pipeline benchmark, %s: %d forward-service and %d gradient-service "
+                        + "instance(s), %d cores, Java %s; the in-process engine's products: %s.%n"
+                        + "Throughput: %d s after a %d s warm-up, at most %d batches unanswered (REST: %d clients). "
+                        + "Idle latency: %d batches one at a time.%n"
+                        + "accepted/s counts batches accepted by the gateway (REST) or handed to the producer "
+                        + "(topic); latency runs from sending to reading the answer on gradients (read_committed); "
+                        + "shares are per instance, from its /q/metrics.%n%n",
+                ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME.withLocale(Locale.ROOT))
+                        .substring(0, 19), forward.metricsUrls().size(), gradient.metricsUrls().size(),
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+                MatrixKernels.implementation(), duration.toSeconds(), warmup.toSeconds(), window, clients, batches);
+    }
+
+    private static KafkaProducer<String, byte[]> producer(String bootstrap) {
+        Properties config = new Properties();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        // Latency is measured from the send: no waiting to fill a batch.
+        config.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, CreateTopics.MAX_MESSAGE_BYTES);
+        config.put(ProducerConfig.BUFFER_MEMORY_CONFIG, String.valueOf(256L * 1024 * 1024));
+        return new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    private static Map<String, String> options(String[] args) {
+        Map<String, String> options = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                throw new IllegalArgumentException("expected --option value pairs, got " + Arrays.toString(args));
+            }
+            options.put(args[i].substring(2), args[++i]);
+        }
+        return options;
+    }
+
+    private static String required(Map<String, String> options, String name) {
+        String value = options.get(name);
+        if (value == null) {
+            throw new IllegalArgumentException("--" + name + " is required");
+        }
+        return value;
+    }
+
+    private static List<String> list(String commaSeparated) {
+        return commaSeparated == null || commaSeparated.isBlank() ? List.of()
+                : Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    private static List<URI> urls(String commaSeparated) {
+        return list(commaSeparated).stream().map(URI::create).toList();
+    }
+}
