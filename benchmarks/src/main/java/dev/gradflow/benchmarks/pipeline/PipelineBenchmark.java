@@ -110,7 +110,7 @@ public final class PipelineBenchmark {
                 }
             }
         }
-        String table = ResultTable.render(heading, results);
+        String table = ResultTable.render(heading, results, window);
         System.out.println();
         System.out.print(table);
         if (options.containsKey("out")) {

@@ -8,7 +8,11 @@ final class ResultTable {
     private ResultTable() {
     }
 
-    static String render(String heading, List<CaseResult> results) {
+    /**
+     * @param window the most batches unanswered during the throughput run: when loaded latency stays near idle
+     *     latency, batches did not queue, so the window rather than the pipeline may have set the throughput
+     */
+    static String render(String heading, List<CaseResult> results, int window) {
         StringBuilder out = new StringBuilder(heading);
         out.append("| case | via | batch | accepted/s | answered/s | samples/s | idle p50 ms | idle p99 ms "
                 + "| loaded p50 ms | loaded p99 ms | tape bytes | engine batches/s | pipeline / engine "
@@ -29,6 +33,13 @@ final class ResultTable {
             failed += r.failed();
         }
         out.append('\n');
+        List<String> windowBound = results.stream()
+                .filter(r -> r.loadedP50() < 1.5 * r.idleP50()).map(r -> r.pipelineCase().label()).toList();
+        if (!windowBound.isEmpty()) {
+            out.append("Loaded latency stayed near idle latency for ").append(String.join(", ", windowBound))
+                    .append(": batches did not queue, so the window (").append(window)
+                    .append(") may have limited throughput; run again with a larger --window.\n\n");
+        }
         if (failed > 0) {
             out.append("**").append(failed).append(" answers were failures**; see the services' logs.\n\n");
         }
