@@ -58,7 +58,7 @@ stale_modules=()
 for module in "${!artifact_of[@]}"; do
   artifact="${artifact_of[$module]}"
   if [[ "${GRADFLOW_REBUILD:-0}" == 1 || ! -f "$artifact" ]] \
-    || [[ -n "$(find pom.xml "$module/pom.xml" core/pom.xml core/src/main "$module/src/main" -newer "$artifact" \
+    || [[ -n "$(find pom.xml "$module/pom.xml" core/pom.xml core/src/main exactly-once/pom.xml exactly-once/src/main "$module/src/main" -newer "$artifact" \
       -print -quit)" ]]; then
     stale_modules+=("$module")
   fi
