@@ -76,8 +76,9 @@ await_line "$RUN_DIR/kafka.log" "Kafka broker ready" 60 "${pids[-1]}"
 start_service() { # module port
   local log="$RUN_DIR/$1.log"
   echo "==> Starting $1 on 127.0.0.1:$2"
+  # A stable instance id, as a StatefulSet pod name would give: see "Recovery in seconds" in the README.
   java -Xmx2g -Dkafka.bootstrap.servers="127.0.0.1:$KAFKA_PORT" -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$2" \
-    -jar "$1/target/quarkus-app/quarkus-run.jar" >"$log" 2>&1 &
+    -Dgradflow.instance-id=local-1 -jar "$1/target/quarkus-app/quarkus-run.jar" >"$log" 2>&1 &
   pids+=($!); names+=("$1")
 }
 start_service forward-service "$FORWARD_PORT"

@@ -23,7 +23,8 @@
 #
 # Every server listens on 127.0.0.1 on a free port. The table, the driver's output and every server's log go to
 # benchmarks/target/pipeline/<time>/. Environment: JAVA (default java), GRADFLOW_REBUILD=1 to rebuild regardless,
-# GRADFLOW_SERVICE_HEAP (default 1g) for each service's -Xmx.
+# GRADFLOW_SERVICE_HEAP (default 1g) for each service's -Xmx, GRADFLOW_SERVICE_OPTS for more JVM options of every
+# service (e.g. -Dgradflow.blas.threads=1).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -141,7 +142,8 @@ ready_pids=()
 start_service() { # module instance-id port
   local log="$logs/$2.log"
   echo "==> Starting $2 on 127.0.0.1:$3"
-  "$java" -Xmx"$heap" -Dkafka.bootstrap.servers="$bootstrap" -Dquarkus.http.host=127.0.0.1 \
+  # shellcheck disable=SC2086 # GRADFLOW_SERVICE_OPTS is a list of options
+  "$java" -Xmx"$heap" ${GRADFLOW_SERVICE_OPTS:-} -Dkafka.bootstrap.servers="$bootstrap" -Dquarkus.http.host=127.0.0.1 \
     -Dquarkus.http.port="$3" -Dgradflow.instance-id="$2" -jar "$1/target/quarkus-app/quarkus-run.jar" >"$log" 2>&1 &
   pids+=($!); names+=("$2")
   ready_urls+=("http://127.0.0.1:$3/q/health/ready"); ready_names+=("$2"); ready_pids+=($!)
