@@ -30,7 +30,7 @@ class LayerLoweringTest {
                 .saved().get(0);
         double[] expected = {4.8, 1.21, 2.385, 8.9, 0, 0.2, 1.41, 1.051, 0.026};
         for (int i = 0; i < expected.length; i++) {
-            assertThat(relu.data()[i]).isCloseTo(expected[i], within(1e-12));
+            assertThat(relu.toDoubleArray()[i]).isCloseTo(expected[i], within(1e-12));
         }
         GradientSet gradients = BackwardPass.run(tape);
         assertThat(gradients.parameters()).containsOnlyKeys("dense1.weights", "dense1.biases");
@@ -51,10 +51,10 @@ class LayerLoweringTest {
                 "dense2.biases");
         assertThat(first.parameters()).isEqualTo(second.parameters());
         double limit = Math.sqrt(6.0 / (3 + 5));
-        for (double weight : first.parameters().get("dense1.weights").data()) {
+        for (double weight : first.parameters().get("dense1.weights").toDoubleArray()) {
             assertThat(Math.abs(weight)).isLessThan(limit);
         }
-        assertThat(first.parameters().get("dense1.biases").data()).containsOnly(0.0);
+        assertThat(first.parameters().get("dense1.biases").toDoubleArray()).containsOnly(0.0);
     }
 
     @Test
@@ -89,14 +89,14 @@ class LayerLoweringTest {
         // and their gradients: 0.01·sign(W) + 0.2·W added to the weights' gradient, b added to the biases'
         double[] w = {1, -2, 0.5, 0.25, 1, -1};
         for (int i = 0; i < w.length; i++) {
-            assertThat(withPenalties.parameters().get("dense1.weights").data()[i]).isCloseTo(
-                    plain.parameters().get("dense1.weights").data()[i] + 0.01 * Math.signum(w[i]) + 0.2 * w[i],
+            assertThat(withPenalties.parameters().get("dense1.weights").toDoubleArray()[i]).isCloseTo(
+                    plain.parameters().get("dense1.weights").toDoubleArray()[i] + 0.01 * Math.signum(w[i]) + 0.2 * w[i],
                     within(1e-12));
         }
         double[] b = {0.1, 0.2, 0.3};
         for (int i = 0; i < b.length; i++) {
-            assertThat(withPenalties.parameters().get("dense1.biases").data()[i]).isCloseTo(
-                    plain.parameters().get("dense1.biases").data()[i] + b[i], within(1e-12));
+            assertThat(withPenalties.parameters().get("dense1.biases").toDoubleArray()[i]).isCloseTo(
+                    plain.parameters().get("dense1.biases").toDoubleArray()[i] + b[i], within(1e-12));
         }
     }
 }

@@ -35,8 +35,8 @@ class FusedAgainstPrimitivesTest {
 
     private static void assertSame(GradientSet fused, GradientSet primitives, String input) {
         assertThat(fused.output().item()).isCloseTo(primitives.output().item(), within(1e-12));
-        double[] a = fused.inputs().get(input).data();
-        double[] b = primitives.inputs().get(input).data();
+        double[] a = fused.inputs().get(input).toDoubleArray();
+        double[] b = primitives.inputs().get(input).toDoubleArray();
         for (int i = 0; i < a.length; i++) {
             assertThat(a[i]).as("element %d", i).isCloseTo(b[i], within(1e-12));
         }

@@ -175,8 +175,8 @@ final class Harness {
             Tensor n = entry.getValue()[1];
             assertThat(a.shape()).as("shape of the gradient of %s", entry.getKey()).isEqualTo(n.shape());
             for (int i = 0; i < a.size(); i++) {
-                double x = a.data()[i];
-                double y = n.data()[i];
+                double x = a.toDoubleArray()[i];
+                double y = n.toDoubleArray()[i];
                 double error = Math.abs(x - y) / Math.max(floor, Math.max(Math.abs(x), Math.abs(y)));
                 worst = Math.max(worst, error);
                 if (Math.max(Math.abs(x), Math.abs(y)) < floor) {
@@ -205,7 +205,7 @@ final class Harness {
         double magnitude = 0;
         for (Tensor value : values) {
             double sum = 0;
-            for (double v : value.data()) {
+            for (double v : value.toDoubleArray()) {
                 sum += Math.abs(v);
             }
             magnitude = Math.max(magnitude, sum);
@@ -260,7 +260,7 @@ final class Harness {
     }
 
     private static Tensor perturbed(Tensor value, int element, double step) {
-        double[] data = value.data().clone();
+        double[] data = value.toDoubleArray().clone();
         data[element] += step;
         return Tensor.of(value.dtype(), value.shape(), data);
     }
@@ -302,8 +302,8 @@ final class Harness {
             assertThat(single.dtype()).as("dtype of %s in the float32 run", entry.getKey()).isEqualTo(DType.FLOAT32);
             assertThat(single.shape()).as("shape of %s", entry.getKey()).isEqualTo(dbl.shape());
             for (int i = 0; i < single.size(); i++) {
-                double x = single.data()[i];
-                double y = dbl.data()[i];
+                double x = single.toDoubleArray()[i];
+                double y = dbl.toDoubleArray()[i];
                 double error = Math.abs(x - y) / Math.max(1, Math.abs(y));
                 worst = Math.max(worst, error);
                 if (!(error <= FLOAT32_TOLERANCE)) {
@@ -365,7 +365,7 @@ final class Harness {
                 case "max", "min" -> {
                     // max(v, v) of one node is no kink: both arguments move together.
                     if (in[0] != in[1]) {
-                        distance = Math.min(distance, min(Broadcast.apply(a, values[in[1]], (x, y) -> x - y),
+                        distance = Math.min(distance, min(Broadcast.apply(a, values[in[1]], Broadcast.Arithmetic.SUB),
                                 Math::abs));
                     }
                 }
@@ -377,7 +377,7 @@ final class Harness {
                 case "reduce-max" -> distance = Math.min(distance, maxGap(a, ((ReduceMax) node.op()).axis()));
                 case "mean-absolute-error" -> {
                     if (in[0] != in[1]) {
-                        distance = Math.min(distance, min(Broadcast.apply(a, values[in[1]], (x, y) -> x - y),
+                        distance = Math.min(distance, min(Broadcast.apply(a, values[in[1]], Broadcast.Arithmetic.SUB),
                                 Math::abs));
                     }
                 }
@@ -393,7 +393,7 @@ final class Harness {
 
     private static double min(Tensor tensor, DoubleUnaryOperator f) {
         double result = Double.POSITIVE_INFINITY;
-        for (double v : tensor.data()) {
+        for (double v : tensor.toDoubleArray()) {
             result = Math.min(result, f.applyAsDouble(v));
         }
         return result;
@@ -402,7 +402,7 @@ final class Harness {
     /** The smallest gap between the largest and the second-largest element of any group reduce-max reduces. */
     private static double maxGap(Tensor input, Integer axis) {
         int[] shape = input.shape();
-        double[] a = input.data();
+        double[] a = input.toDoubleArray();
         int outer = 1;
         int length = a.length;
         int inner = 1;
