@@ -68,13 +68,13 @@ class RawTapeCorpusTest {
         byte[] good = TapeRecord.ok("b", "n", tape(input("x"), op("y", "neg", new double[0], new int[] {0})))
                 .encode();
         byte[] version = good.clone();
-        version[4] = 2;
+        version[4] = 3;
         byte[] badStatus = good.clone();
         badStatus[5 + 5 + 5] = 3;
         return Stream.of(
                 Arguments.of("text", "garbage".getBytes(StandardCharsets.UTF_8),
                         "tape record: bad magic \"garb\", expected \"GFTP\""),
-                Arguments.of("unknown version", version, "tape record: unsupported version 2, this reader knows 1"),
+                Arguments.of("unknown version", version, "tape record: unsupported version 3, this reader knows 1 to 2"),
                 Arguments.of("unknown status", badStatus,
                         "tape record at byte 15: status 3 is neither 0 (ok) nor 1 (failed)"),
                 Arguments.of("truncated", Arrays.copyOf(good, good.length - 4),

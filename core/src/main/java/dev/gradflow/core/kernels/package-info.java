@@ -2,8 +2,8 @@
  * Dense matrix products (gemm) for the matmul op, through a maintained BLAS rather than hand-written loops.
  *
  * <p>{@link dev.gradflow.core.kernels.Gemm} is {@code C = op(A)·op(B)} on row-major arrays; transposed operands
- * are read in place. {@link dev.gradflow.core.kernels.DenseProducts} adds gradflow's storage rules (float32
- * values held in {@code double[]}). {@link dev.gradflow.core.kernels.Gemms} picks the implementation once per
+ * are read in place. {@link dev.gradflow.core.kernels.DenseProducts} runs them on the tensors' own arrays (float32
+ * in {@code float[]} to sgemm, float64 in {@code double[]} to dgemm). {@link dev.gradflow.core.kernels.Gemms} picks the implementation once per
  * process, from the system property {@code gradflow.gemm} ({@code auto}, {@code native}, {@code java},
  * {@code loops}), and logs it. All three come from netlib-blas ({@code dev.ludovic.netlib:blas}, the binding
  * Apache Spark uses) or from gradflow itself:

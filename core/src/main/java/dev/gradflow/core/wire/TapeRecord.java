@@ -13,7 +13,7 @@ import java.util.List;
  * The forward pass of one batch: the value of a record on topic {@code tapes}, keyed by network id. Either a
  * tape, or the reason the forward pass failed (so that a failure still reaches the gradients topic).
  * <pre>
- * 4 bytes  magic "GFTP", 1 byte version (1)
+ * 4 bytes  magic "GFTP", 1 byte version (2; this reader also reads 1)
  * string   batch id, string network id
  * 1 byte   status: 0 = ok, 1 = failed
  * failed:  string reason
@@ -32,7 +32,14 @@ import java.util.List;
  */
 public record TapeRecord(String batchId, String networkId, Tape tape, String failure) {
     static final byte[] MAGIC = {'G', 'F', 'T', 'P'};
-    static final byte VERSION = 1;
+    /**
+     * Version 2 added the op {@code dense} (the fused dense layer) to what a tape may hold; the layout is that of
+     * version 1. Writers write 2, so that a reader that only knows 1 rejects the tape up front ("unsupported
+     * version") instead of failing on an unknown op halfway through a backward pass; this reader reads both.
+     */
+    static final byte VERSION = 2;
+    /** The oldest version this reader reads: version 1 tapes are version 2 tapes without dense ops. */
+    static final byte OLDEST_READABLE_VERSION = 1;
     private static final int MAX_NODES = 1_000_000;
 
     public TapeRecord {
@@ -83,7 +90,7 @@ public record TapeRecord(String batchId, String networkId, Tape tape, String fai
     /** @throws WireFormatException saying what is wrong and where */
     public static TapeRecord decode(byte[] bytes) {
         WireReader reader = new WireReader(bytes, "tape record");
-        reader.magic(MAGIC, VERSION);
+        reader.magic(MAGIC, OLDEST_READABLE_VERSION, VERSION);
         String batchId = reader.string("batch id");
         String networkId = reader.string("network id");
         int status = reader.u8("status");

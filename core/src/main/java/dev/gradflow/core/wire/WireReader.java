@@ -32,13 +32,26 @@ final class WireReader {
 
     /** The record's own magic and version, at the start. */
     void magic(byte[] expected, byte version) {
-        String problem = magicProblem(expected, version);
+        magic(expected, version, version);
+    }
+
+    /**
+     * The record's own magic and a version from {@code oldest} to {@code newest}, for a record whose newer versions
+     * only add to what older ones may contain, so this reader reads them all. Returns the version read.
+     */
+    int magic(byte[] expected, byte oldest, byte newest) {
+        String problem = magicProblem(expected, oldest, newest);
         if (problem != null) {
             throw new WireFormatException(what + ": " + problem);
         }
+        return buffer.get(buffer.position() - 1);
     }
 
     private String magicProblem(byte[] expected, byte version) {
+        return magicProblem(expected, version, version);
+    }
+
+    private String magicProblem(byte[] expected, byte oldest, byte newest) {
         fieldStart = buffer.position();
         need(expected.length + 1, "magic and version");
         byte[] magic = new byte[expected.length];
@@ -47,8 +60,9 @@ final class WireReader {
             return "bad magic " + printable(magic) + ", expected " + printable(expected);
         }
         byte actual = buffer.get();
-        if (actual != version) {
-            return "unsupported version " + actual + ", this reader knows " + version;
+        if (actual < oldest || actual > newest) {
+            return "unsupported version " + actual + ", this reader knows "
+                    + (oldest == newest ? Byte.toString(newest) : oldest + " to " + newest);
         }
         return null;
     }

@@ -26,8 +26,9 @@ class LayerLoweringTest {
         Tensor x = Tensor.matrix(new double[][] {{1, 2, 3, 2.5}, {2, 5, -1, 2}, {-1.5, 2.7, 3.3, -0.8}});
         CompiledGraph graph = Engine.compile(definition);
         var tape = ForwardPass.record(graph, Map.of("x", x, "y", Tensor.zeros(x.dtype(), 3, 3)));
-        Tensor relu = tape.nodes().stream().filter(n -> n.name().equals("dense1.relu")).findFirst().orElseThrow()
-                .saved().get(0);
+        // The fused dense op saves X, W and its output, ReLU(X·W + b).
+        Tensor relu = tape.nodes().stream().filter(n -> n.name().equals("dense1.dense")).findFirst().orElseThrow()
+                .saved().get(2);
         double[] expected = {4.8, 1.21, 2.385, 8.9, 0, 0.2, 1.41, 1.051, 0.026};
         for (int i = 0; i < expected.length; i++) {
             assertThat(relu.toDoubleArray()[i]).isCloseTo(expected[i], within(1e-12));
@@ -70,7 +71,13 @@ class LayerLoweringTest {
                  "loss": "binary-cross-entropy"}""";
         GraphDefinition graph = GraphCompiler.lower((LayerDefinition) new DefinitionParser(Limits.DEFAULT)
                 .parse(Json.parse(definition)));
-        assertThat(graph.nodes().stream().map(NodeDefinition::name)).containsSubsequence("dense1.matmul",
+        assertThat(graph.nodes().stream().map(NodeDefinition::name)).containsSubsequence("dense1.dense", "tanh1",
+                "dropout1", "dense2.dense", "data-loss", "loss");
+        assertThat(graph.nodes().stream().filter(n -> n.name().equals("dense2.dense")).findFirst().orElseThrow()
+                .attributes()).isEqualTo(Map.of("activation", "sigmoid"));
+        GraphDefinition primitives = GraphCompiler.lowerToPrimitives((LayerDefinition) new DefinitionParser(
+                Limits.DEFAULT).parse(Json.parse(definition)));
+        assertThat(primitives.nodes().stream().map(NodeDefinition::name)).containsSubsequence("dense1.matmul",
                 "dense1.linear", "tanh1", "dropout1", "dense2.matmul", "dense2.linear", "dense2.sigmoid", "data-loss",
                 "loss");
         assertThat(graph.targets().get("y")).containsExactly(-1, 1);

@@ -203,11 +203,11 @@ class OpHandValuesTest {
     @Test
     void opSetKnowsEveryOpByNameAndRejectsOthers() {
         assertThat(OpSet.NAMES).containsExactly("abs", "add", "binary-cross-entropy", "categorical-cross-entropy",
-                "clip", "div", "dropout", "exp", "log", "matmul", "max", "mean", "mean-absolute-error",
+                "clip", "dense", "div", "dropout", "exp", "log", "matmul", "max", "mean", "mean-absolute-error",
                 "mean-squared-error", "min", "mul", "neg", "pow", "reduce-max", "relu", "reshape", "sigmoid", "softmax",
                 "softmax-cross-entropy", "sqrt", "sub", "sum", "tanh", "transpose");
         Map<String, double[]> attributes = Map.of("pow", new double[] {2}, "clip", new double[] {-1, 1},
-                "reshape", new double[] {-1}, "dropout", new double[] {0.5, 0, 7});
+                "reshape", new double[] {-1}, "dropout", new double[] {0.5, 0, 7}, "dense", new double[] {1});
         for (String name : OpSet.NAMES) {
             Op op = OpSet.fromTape(name, attributes.getOrDefault(name, new double[0]));
             assertThat(op.name()).isEqualTo(name);

@@ -11,6 +11,7 @@ import dev.gradflow.core.graph.Limits;
 import dev.gradflow.core.graph.NestedArrays;
 import dev.gradflow.core.graph.NodeKind;
 import dev.gradflow.core.ops.Clip;
+import dev.gradflow.core.ops.Dense;
 import dev.gradflow.core.ops.ReduceMax;
 import dev.gradflow.core.tape.BackwardPass;
 import dev.gradflow.core.tape.ForwardPass;
@@ -356,6 +357,14 @@ final class Harness {
             Tensor a = values[in[0]];
             switch (node.op().name()) {
                 case "relu" -> distance = Math.min(distance, min(a, Math::abs));
+                case "dense" -> {
+                    // ReLU's kink is at a pre-activation x·W + b of 0; the smooth activations have none.
+                    if (((Dense) node.op()).activation() == Dense.Activation.RELU) {
+                        Tensor z = new Dense(Dense.Activation.LINEAR).forward(new Tensor[] {a, values[in[1]],
+                                values[in[2]]}).output();
+                        distance = Math.min(distance, min(z, Math::abs));
+                    }
+                }
                 case "abs" -> {
                     // An exact 0 of a parameter under abs is no kink for the stencil (see the class comment).
                     boolean parameter = graph.nodes().get(in[0]).kind() == NodeKind.PARAMETER;

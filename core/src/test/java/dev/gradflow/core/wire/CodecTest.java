@@ -106,4 +106,19 @@ class CodecTest {
         TapeRecord failedTape = TapeRecord.failed("b-2", "net-1", "no such network");
         assertThat(TapeRecord.decode(failedTape.encode())).isEqualTo(failedTape);
     }
+
+    @Test
+    void tapesAreWrittenAsVersion2AndVersion1TapesAreStillRead() {
+        Map<String, Tensor> feeds = Map.of("x", Tensor.vector(1, -2, 3));
+        Tape tape = ForwardPass.record(Engine.compile(Examples.network("single-neuron")), feeds);
+        byte[] bytes = TapeRecord.ok("b-1", "net-1", tape).encode();
+        assertThat(bytes[4]).as("version").isEqualTo((byte) 2);
+        byte[] version1 = bytes.clone();
+        version1[4] = 1;
+        assertThat(BackwardPass.run(TapeRecord.decode(version1).tape())).isEqualTo(BackwardPass.run(tape));
+        byte[] version0 = bytes.clone();
+        version0[4] = 0;
+        assertThatThrownBy(() -> TapeRecord.decode(version0))
+                .hasMessage("tape record: unsupported version 0, this reader knows 1 to 2");
+    }
 }
