@@ -123,10 +123,9 @@ public final class Feeds {
             if (value.size() == 0) {
                 throw new DefinitionException(path, "is empty; the batch size must be at least 1");
             }
-            for (double element : value.readDoubles()) {
-                if (!Double.isFinite(element)) {
-                    throw new DefinitionException(path, "holds " + element + "; every value must be finite");
-                }
+            int bad = value.firstNonFinite();
+            if (bad >= 0) {
+                throw new DefinitionException(path, "holds " + value.getDouble(bad) + "; every value must be finite");
             }
         }
         checkClassIds(graph, feeds);

@@ -1,6 +1,5 @@
 package dev.gradflow.core.tape;
 
-import dev.gradflow.core.tensor.DType;
 import dev.gradflow.core.tensor.Shapes;
 import dev.gradflow.core.tensor.Tensor;
 
@@ -17,30 +16,10 @@ public final class NonFiniteException extends IllegalArgumentException {
 
     /** Throws when {@code tensor} holds a NaN or an infinity; {@code what} says where it came from. */
     static void check(Tensor tensor, String what) {
-        int bad = firstNonFinite(tensor);
+        int bad = tensor.firstNonFinite();
         if (bad >= 0) {
             throw new NonFiniteException("non-finite value: " + what + " holds " + tensor.getDouble(bad)
                     + " (element " + bad + " of " + Shapes.format(tensor.shape()) + ")");
         }
-    }
-
-    /** The index of the first NaN or infinity, or −1. Runs on every op's output, so one plain loop per dtype. */
-    private static int firstNonFinite(Tensor tensor) {
-        if (tensor.dtype() == DType.FLOAT64) {
-            double[] data = tensor.doubles();
-            for (int i = 0; i < data.length; i++) {
-                if (!Double.isFinite(data[i])) {
-                    return i;
-                }
-            }
-        } else {
-            float[] data = tensor.floats();
-            for (int i = 0; i < data.length; i++) {
-                if (!Float.isFinite(data[i])) {
-                    return i;
-                }
-            }
-        }
-        return -1;
     }
 }

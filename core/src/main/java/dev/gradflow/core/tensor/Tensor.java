@@ -205,6 +205,27 @@ public final class Tensor {
         return doubles != null ? doubles[index] : floats[index];
     }
 
+    /**
+     * The index of the first NaN or infinity in row-major order, or −1 when every element is finite. It runs on
+     * every op's output and every fed tensor, so it is one plain loop over the tensor's own storage.
+     */
+    public int firstNonFinite() {
+        if (doubles != null) {
+            for (int i = 0; i < doubles.length; i++) {
+                if (!Double.isFinite(doubles[i])) {
+                    return i;
+                }
+            }
+        } else {
+            for (int i = 0; i < floats.length; i++) {
+                if (!Float.isFinite(floats[i])) {
+                    return i;
+                }
+            }
+        }
+        return -1;
+    }
+
     /** The single element of a tensor with exactly one element (a scalar, or shape [1], [1, 1]...). */
     public double item() {
         if (size() != 1) {

@@ -88,6 +88,23 @@ class Float32Test {
         assertThat(TensorCodec.encode(weights)).as("float32 elements take 4 bytes on the wire").hasSize(8 + 2 * 4 + 30 * 4);
     }
 
+    @Test
+    void nonFiniteFloat32ValuesAreFoundInFeedsAndInOpOutputs() {
+        Tensor nan = Tensor.ofFloats(new int[] {3}, new float[] {1, Float.NaN, 3});
+        assertThat(nan.firstNonFinite()).isEqualTo(1);
+        assertThat(Tensor.ofFloats(new int[] {2}, new float[] {1, 2}).firstNonFinite()).isEqualTo(-1);
+        String definition = """
+                {"kind": "graph", "dtype": "float32", "inputs": {"x": {"shape": [3]}},
+                 "nodes": [{"name": "e", "op": "exp", "inputs": ["x"]},
+                           {"name": "loss", "op": "sum", "inputs": ["e"]}], "output": "loss"}""";
+        assertThatThrownBy(() -> ForwardPass.record(Engine.compile(definition), Map.of("x", nan)))
+                .hasMessageContaining("inputs.x").hasMessageContaining("NaN");
+        // e^100 fits a float64 but not a float32: the float32 op's output overflows to infinity.
+        Tensor large = Tensor.ofFloats(new int[] {3}, new float[] {1, 100, 3});
+        assertThatThrownBy(() -> ForwardPass.record(Engine.compile(definition), Map.of("x", large)))
+                .hasMessageContaining("node \"e\"").hasMessageContaining("Infinity");
+    }
+
     /** The network of the gradient-check test, shared so both tests describe the same model. */
     static final class GradientCheckTestAccess {
         static String network(String dtype) {
