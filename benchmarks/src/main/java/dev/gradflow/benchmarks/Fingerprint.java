@@ -69,7 +69,7 @@ public final class Fingerprint {
     private static void update(MessageDigest sha, String name, Tensor tensor) {
         sha.update(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         ByteBuffer bytes = ByteBuffer.allocate(tensor.size() * Double.BYTES);
-        for (double value : tensor.data()) {
+        for (double value : tensor.toDoubleArray()) {
             bytes.putLong(Double.doubleToRawLongBits(value));
         }
         sha.update(bytes.array());

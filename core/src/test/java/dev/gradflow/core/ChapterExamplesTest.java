@@ -36,9 +36,9 @@ class ChapterExamplesTest {
         GradientSet result = Engine.gradients(SINGLE_NEURON, Map.of("x", Tensor.vector(1, -2, 3)));
 
         assertThat(result.output().item()).isEqualTo(6.0);
-        assertThat(result.parameters().get("w").data()).containsExactly(1, -2, 3);
+        assertThat(result.parameters().get("w").toDoubleArray()).containsExactly(1, -2, 3);
         assertThat(result.parameters().get("b").item()).isEqualTo(1.0);
-        assertThat(result.inputs().get("x").data()).containsExactly(-3, -1, 2);
+        assertThat(result.inputs().get("x").toDoubleArray()).containsExactly(-3, -1, 2);
     }
 
     @ParameterizedTest

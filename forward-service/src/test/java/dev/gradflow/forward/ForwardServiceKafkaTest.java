@@ -74,8 +74,8 @@ class ForwardServiceKafkaTest {
         assertThat(tape.networkId()).isEqualTo(network);
         GradientSet gradients = BackwardPass.run(tape.tape());
         assertThat(gradients.output().item()).isEqualTo(6.0);
-        assertThat(gradients.parameters().get("w").data()).containsExactly(1, -2, 3);
-        assertThat(gradients.inputs().get("x").data()).containsExactly(-3, -1, 2);
+        assertThat(gradients.parameters().get("w").toDoubleArray()).containsExactly(1, -2, 3);
+        assertThat(gradients.inputs().get("x").toDoubleArray()).containsExactly(-3, -1, 2);
     }
 
     @Test

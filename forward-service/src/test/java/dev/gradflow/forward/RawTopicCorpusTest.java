@@ -226,7 +226,7 @@ class RawTopicCorpusTest {
                 Arguments.of("unknown op", "{\"kind\": \"graph\", \"inputs\": {\"x\": {\"shape\": []}}, \"nodes\":"
                         + " [{\"name\": \"y\", \"op\": \"gelu\", \"inputs\": [\"x\"]}], \"output\": \"y\"}",
                         "nodes[0].op: unknown op 'gelu', expected one of [abs, add, binary-cross-entropy,"
-                                + " categorical-cross-entropy, clip, div, dropout, exp, log, matmul, max, mean,"
+                                + " categorical-cross-entropy, clip, dense, div, dropout, exp, log, matmul, max, mean,"
                                 + " mean-absolute-error, mean-squared-error, min, mul, neg, pow, reduce-max, relu,"
                                 + " reshape, sigmoid, softmax, softmax-cross-entropy, sqrt, sub, sum, tanh, transpose]"),
                 Arguments.of("a cycle", "{\"kind\": \"graph\", \"inputs\": {\"x\": {\"shape\": []}}, \"nodes\":"

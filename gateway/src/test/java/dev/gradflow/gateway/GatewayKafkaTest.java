@@ -137,7 +137,7 @@ class GatewayKafkaTest {
             broken JSON | {"kind": "graph", | $ | $: malformed JSON at line 1, column 18: Unexpected end-of-input within/between Object entries
             empty body | '' | $ | $: the body is empty; expected a JSON object
             not an object | [1, 2] | $ | $: expected an object, got an array
-            unknown op | {"kind": "graph", "inputs": {"x": {"shape": []}}, "nodes": [{"name": "y", "op": "gelu", "inputs": ["x"]}], "output": "y"} | nodes[0].op | nodes[0].op: unknown op 'gelu', expected one of [abs, add, binary-cross-entropy, categorical-cross-entropy, clip, div, dropout, exp, log, matmul, max, mean, mean-absolute-error, mean-squared-error, min, mul, neg, pow, reduce-max, relu, reshape, sigmoid, softmax, softmax-cross-entropy, sqrt, sub, sum, tanh, transpose]
+            unknown op | {"kind": "graph", "inputs": {"x": {"shape": []}}, "nodes": [{"name": "y", "op": "gelu", "inputs": ["x"]}], "output": "y"} | nodes[0].op | nodes[0].op: unknown op 'gelu', expected one of [abs, add, binary-cross-entropy, categorical-cross-entropy, clip, dense, div, dropout, exp, log, matmul, max, mean, mean-absolute-error, mean-squared-error, min, mul, neg, pow, reduce-max, relu, reshape, sigmoid, softmax, softmax-cross-entropy, sqrt, sub, sum, tanh, transpose]
             wrong type | {"kind": "layers", "inputSize": "four", "layers": [], "loss": "mean-squared-error"} | inputSize | inputSize: expected a number, got the string "four"
             infinite value | {"kind": "graph", "inputs": {}, "parameters": {"w": {"value": [1, 1e999]}}, "nodes": [{"name": "s", "op": "sum", "inputs": ["w"]}], "output": "s"} | parameters.w.value[1] | parameters.w.value[1]: must be a finite number, got Infinity
             """)

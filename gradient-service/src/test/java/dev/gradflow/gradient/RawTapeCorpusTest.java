@@ -103,8 +103,8 @@ class RawTapeCorpusTest {
         return Stream.of(
                 Arguments.of("unknown op", tape(input("x"), op("y", "gelu", new double[0], new int[] {0})),
                         "failed to compute gradient for node \"y\" (#1, op \"gelu\"): unknown op 'gelu', expected"
-                                + " one of [abs, add, binary-cross-entropy, categorical-cross-entropy, clip, div,"
-                                + " dropout, exp, log, matmul, max, mean, mean-absolute-error, mean-squared-error,"
+                                + " one of [abs, add, binary-cross-entropy, categorical-cross-entropy, clip, dense,"
+                                + " div, dropout, exp, log, matmul, max, mean, mean-absolute-error, mean-squared-error,"
                                 + " min, mul, neg, pow, reduce-max, relu, reshape, sigmoid, softmax,"
                                 + " softmax-cross-entropy, sqrt, sub, sum, tanh, transpose]"),
                 Arguments.of("missing attribute", tape(input("x"), op("y", "pow", new double[0], new int[] {0},

@@ -240,11 +240,11 @@ class PipelineIT {
             // isEqualTo compares arrays with Arrays.equals, bit for bit, in linear time.
             assertThat(doubles(result.at("/parameterGradients/" + parameter.getKey())))
                     .as("%s is bit-identical to the in-process engine", parameter.getKey())
-                    .isEqualTo(parameter.getValue().data());
+                    .isEqualTo(parameter.getValue().toDoubleArray());
         }
         double[] inputGradient = doubles(result.at("/inputGradients/x"));
         assertThat(inputGradient.length).isEqualTo(1024 * 784);
-        assertThat(inputGradient).isEqualTo(reference.inputs().get("x").data());
+        assertThat(inputGradient).isEqualTo(reference.inputs().get("x").toDoubleArray());
     }
 
     private static CompiledGraph compile(String definition) throws IOException {

@@ -138,12 +138,12 @@ public final class GradientCheck {
         double worstAnalytic = 0;
         double worstNumeric = 0;
         for (int element : elements) {
-            double x = value.data()[element];
+            double x = value.getDouble(element);
             double h = options.step() * Math.max(1, Math.abs(x));
             double numeric = (8 * (objective.at(shifted(value, element, h)) - objective.at(shifted(value, element, -h)))
                     - (objective.at(shifted(value, element, 2 * h)) - objective.at(shifted(value, element, -2 * h))))
                     / (12 * h);
-            double exact = analytic.data()[element];
+            double exact = analytic.getDouble(element);
             double scale = Math.max(options.floor(), Math.max(Math.abs(exact), Math.abs(numeric)));
             double error = Math.abs(exact - numeric) / scale;
             if (error > worst || element == elements[0]) {
@@ -179,7 +179,7 @@ public final class GradientCheck {
     }
 
     private static Tensor shifted(Tensor value, int element, double delta) {
-        double[] data = value.data().clone();
+        double[] data = value.toDoubleArray();
         data[element] += delta;
         return Tensor.of(value.dtype(), value.shape(), data);
     }

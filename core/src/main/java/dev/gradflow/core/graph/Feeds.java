@@ -72,7 +72,7 @@ public final class Feeds {
                 continue;
             }
             int classes = predictions[1];
-            double[] ids = value.data();
+            double[] ids = value.readDoubles();
             for (int i = 0; i < ids.length; i++) {
                 if (ids[i] != Math.rint(ids[i]) || ids[i] < 0 || ids[i] >= classes) {
                     throw new DefinitionException("targets." + target.name() + "[" + i + "]", "class id " + ids[i]
@@ -123,10 +123,9 @@ public final class Feeds {
             if (value.size() == 0) {
                 throw new DefinitionException(path, "is empty; the batch size must be at least 1");
             }
-            for (double element : value.data()) {
-                if (!Double.isFinite(element)) {
-                    throw new DefinitionException(path, "holds " + element + "; every value must be finite");
-                }
+            int bad = value.firstNonFinite();
+            if (bad >= 0) {
+                throw new DefinitionException(path, "holds " + value.getDouble(bad) + "; every value must be finite");
             }
         }
         checkClassIds(graph, feeds);

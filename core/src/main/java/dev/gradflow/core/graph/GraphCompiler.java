@@ -33,9 +33,10 @@ public final class GraphCompiler {
 
     /**
      * The graph a layer list stands for. Input {@code x} [N, inputSize] and target {@code y} (class ids [N] or
-     * one-hot rows [N, C] for the categorical losses, [N, outputs] otherwise). Per Dense layer:
-     * {@code <name>.matmul = x·W}, {@code <name>.linear = <name>.matmul + b} (b broadcast over the rows) and, unless
-     * linear, {@code <name>.<activation>}; per activation or dropout layer one node named after the layer. With
+     * one-hot rows [N, C] for the categorical losses, [N, outputs] otherwise). Per Dense layer one fused node
+     * {@code <name>.dense = f(x·W + b)} (op {@code dense}, see {@link dev.gradflow.core.ops.Dense}) when its
+     * activation f is linear, relu, sigmoid or tanh; a softmax activation that the loss does not absorb follows as
+     * its own node {@code <name>.softmax}. Per activation or dropout layer one node named after the layer. With
      * loss softmax-cross-entropy a trailing softmax (as the last activation) is left out: the loss applies it,
      * fused. The data loss is node {@code data-loss}; with regularisation, {@code loss = data-loss + Σ penalties},
      * otherwise the data loss is the output {@code loss} itself.
@@ -47,6 +48,20 @@ public final class GraphCompiler {
      * {@code seed + j + 1}, mixed with each batch's own seed.
      */
     public static GraphDefinition lower(LayerDefinition layers) {
+        return lower(layers, true);
+    }
+
+    /**
+     * The same network built from primitive ops only, as {@link #lower(LayerDefinition)} did before dense layers
+     * were fused: per Dense layer {@code <name>.matmul = x·W}, {@code <name>.linear = <name>.matmul + b} (b
+     * broadcast over the rows) and, unless linear, {@code <name>.<activation>}. Tests and tools use it as the
+     * reference that the fused graph must match bit for bit.
+     */
+    public static GraphDefinition lowerToPrimitives(LayerDefinition layers) {
+        return lower(layers, false);
+    }
+
+    private static GraphDefinition lower(LayerDefinition layers, boolean fuse) {
         LayerDefinition.Loss loss = layers.loss();
         Map<String, Tensor> parameters = new LinkedHashMap<>();
         Map<String, Tensor> constants = new LinkedHashMap<>();
@@ -66,11 +81,22 @@ public final class GraphCompiler {
                         : glorotUniform(layers, denseIndex, width, dense.units()));
                 parameters.put(biases, dense.biases() != null ? dense.biases()
                         : Tensor.zeros(layers.dtype(), dense.units()));
-                nodes.add(new NodeDefinition(dense.name() + ".matmul", "matmul", List.of(previous, weights)));
-                nodes.add(new NodeDefinition(dense.name() + ".linear", "add",
-                        List.of(dense.name() + ".matmul", biases)));
-                previous = dense.name() + ".linear";
-                if (dense.activation().op() != null && i != lastActivation) {
+                boolean applied = dense.activation().op() == null || i == lastActivation;
+                if (fuse) {
+                    // The activations a dense op applies itself: the elementwise ones; softmax stays a node.
+                    boolean fused = !applied && dense.activation() != Activation.SOFTMAX;
+                    String node = dense.name() + ".dense";
+                    nodes.add(new NodeDefinition(node, "dense", List.of(previous, weights, biases),
+                            Map.of("activation", fused ? dense.activation().label() : "linear")));
+                    previous = node;
+                    applied |= fused;
+                } else {
+                    nodes.add(new NodeDefinition(dense.name() + ".matmul", "matmul", List.of(previous, weights)));
+                    nodes.add(new NodeDefinition(dense.name() + ".linear", "add",
+                            List.of(dense.name() + ".matmul", biases)));
+                    previous = dense.name() + ".linear";
+                }
+                if (!applied) {
                     String node = dense.name() + "." + dense.activation().label();
                     nodes.add(new NodeDefinition(node, dense.activation().op(), List.of(previous)));
                     previous = node;

@@ -69,9 +69,9 @@ public final class NestedArrays {
     public static Object toNested(Tensor tensor) {
         int[] shape = tensor.shape();
         if (shape.length == 0) {
-            return tensor.data()[0];
+            return tensor.readDoubles()[0];
         }
-        return nest(tensor.data(), shape, 0, 0);
+        return nest(tensor.readDoubles(), shape, 0, 0);
     }
 
     private static List<Object> nest(double[] data, int[] shape, int depth, int offset) {

@@ -1,15 +1,10 @@
 package dev.gradflow.core.kernels;
 
-import dev.gradflow.core.tensor.DType;
-
 /**
  * The three row-major matrix products of a matrix product's forward and backward pass, {@code A·B},
- * {@code Aᵀ·B} and {@code A·Bᵀ}, for gradflow's tensor storage: elements are held as {@code double[]} whatever the
- * dtype, and a float32 tensor holds only values exactly representable as float32.
- *
- * <p>float64 operands go to {@link Gemm#dgemm} as they are. float32 operands are narrowed to {@code float[]}
- * (exactly, since every element already is a float32 value), multiplied by {@link Gemm#sgemm} in float32, and the
- * result is widened back (exactly). The copies cost O(mk + kn + mn) against the product's O(mkn).
+ * {@code Aᵀ·B} and {@code A·Bᵀ}, on the tensors' own storage: float64 operands ({@code double[]}) go to
+ * {@link Gemm#dgemm} and float32 operands ({@code float[]}) to {@link Gemm#sgemm}, as they are, with no copy. A
+ * transposed operand is read in place, never formed.
  *
  * <p>Every routine returns a fresh array and modifies none of its arguments.
  */
@@ -34,88 +29,108 @@ public final class DenseProducts {
     }
 
     /**
-     * {@code C = A·B}, with A of shape [m, k] and B of shape [k, n]; returns C of shape [m, n].
+     * {@code C = A·B} in float64, with A of shape [m, k] and B of shape [k, n].
      *
-     * @param dtype the arithmetic: float32 or float64
      * @param a A, row-major [m, k]. Not modified.
      * @param b B, row-major [k, n]. Not modified.
      * @return C, row-major [m, n], a new array
      * @throws IllegalArgumentException when an array's length does not match its shape
      */
-    public double[] multiply(DType dtype, double[] a, double[] b, int m, int k, int n) {
-        checkLength("A", a, m, k);
-        checkLength("B", b, k, n);
-        return product(dtype, false, false, a, b, m, n, k);
+    public double[] multiply(double[] a, double[] b, int m, int k, int n) {
+        checkLength("A", a.length, m, k);
+        checkLength("B", b.length, k, n);
+        double[] c = new double[checkedSize("C", m, n)];
+        gemm.dgemm(false, false, m, n, k, a, b, c);
+        return c;
     }
 
     /**
-     * {@code C = Aᵀ·B}, with A of shape [k, m] and B of shape [k, n]; returns C of shape [m, n]. This is the
-     * weight gradient {@code Xᵀ·G} of a matrix product. Aᵀ is never formed.
+     * {@code C = Aᵀ·B} in float64, with A of shape [k, m] and B of shape [k, n]: the weight gradient
+     * {@code Xᵀ·G} of a matrix product. Aᵀ is never formed.
      *
-     * @param dtype the arithmetic: float32 or float64
      * @param a A, row-major [k, m]. Not modified.
      * @param b B, row-major [k, n]. Not modified.
      * @return C, row-major [m, n], a new array
      * @throws IllegalArgumentException when an array's length does not match its shape
      */
-    public double[] multiplyTransA(DType dtype, double[] a, double[] b, int k, int m, int n) {
-        checkLength("A", a, k, m);
-        checkLength("B", b, k, n);
-        return product(dtype, true, false, a, b, m, n, k);
+    public double[] multiplyTransA(double[] a, double[] b, int k, int m, int n) {
+        checkLength("A", a.length, k, m);
+        checkLength("B", b.length, k, n);
+        double[] c = new double[checkedSize("C", m, n)];
+        gemm.dgemm(true, false, m, n, k, a, b, c);
+        return c;
     }
 
     /**
-     * {@code C = A·Bᵀ}, with A of shape [m, k] and B of shape [n, k]; returns C of shape [m, n]. This is the
-     * input gradient {@code G·Wᵀ} of a matrix product. Bᵀ is never formed.
+     * {@code C = A·Bᵀ} in float64, with A of shape [m, k] and B of shape [n, k]: the input gradient
+     * {@code G·Wᵀ} of a matrix product. Bᵀ is never formed.
      *
-     * @param dtype the arithmetic: float32 or float64
      * @param a A, row-major [m, k]. Not modified.
      * @param b B, row-major [n, k]. Not modified.
      * @return C, row-major [m, n], a new array
      * @throws IllegalArgumentException when an array's length does not match its shape
      */
-    public double[] multiplyTransB(DType dtype, double[] a, double[] b, int m, int k, int n) {
-        checkLength("A", a, m, k);
-        checkLength("B", b, n, k);
-        return product(dtype, false, true, a, b, m, n, k);
+    public double[] multiplyTransB(double[] a, double[] b, int m, int k, int n) {
+        checkLength("A", a.length, m, k);
+        checkLength("B", b.length, n, k);
+        double[] c = new double[checkedSize("C", m, n)];
+        gemm.dgemm(false, true, m, n, k, a, b, c);
+        return c;
     }
 
-    private double[] product(DType dtype, boolean transA, boolean transB, double[] a, double[] b, int m, int n,
-            int k) {
-        int size = checkedSize("C", m, n);
-        return switch (dtype) {
-            case FLOAT64 -> {
-                double[] c = new double[size];
-                gemm.dgemm(transA, transB, m, n, k, a, b, c);
-                yield c;
-            }
-            case FLOAT32 -> {
-                float[] c = new float[size];
-                gemm.sgemm(transA, transB, m, n, k, narrow(a), narrow(b), c);
-                yield widen(c);
-            }
-        };
+    /**
+     * {@code C = A·B} in float32, with A of shape [m, k] and B of shape [k, n].
+     *
+     * @param a A, row-major [m, k]. Not modified.
+     * @param b B, row-major [k, n]. Not modified.
+     * @return C, row-major [m, n], a new array
+     * @throws IllegalArgumentException when an array's length does not match its shape
+     */
+    public float[] multiply(float[] a, float[] b, int m, int k, int n) {
+        checkLength("A", a.length, m, k);
+        checkLength("B", b.length, k, n);
+        float[] c = new float[checkedSize("C", m, n)];
+        gemm.sgemm(false, false, m, n, k, a, b, c);
+        return c;
     }
 
-    private static float[] narrow(double[] values) {
-        float[] result = new float[values.length];
-        for (int i = 0; i < values.length; i++) {
-            result[i] = (float) values[i];
-        }
-        return result;
+    /**
+     * {@code C = Aᵀ·B} in float32, with A of shape [k, m] and B of shape [k, n]: the weight gradient
+     * {@code Xᵀ·G} of a matrix product. Aᵀ is never formed.
+     *
+     * @param a A, row-major [k, m]. Not modified.
+     * @param b B, row-major [k, n]. Not modified.
+     * @return C, row-major [m, n], a new array
+     * @throws IllegalArgumentException when an array's length does not match its shape
+     */
+    public float[] multiplyTransA(float[] a, float[] b, int k, int m, int n) {
+        checkLength("A", a.length, k, m);
+        checkLength("B", b.length, k, n);
+        float[] c = new float[checkedSize("C", m, n)];
+        gemm.sgemm(true, false, m, n, k, a, b, c);
+        return c;
     }
 
-    private static double[] widen(float[] values) {
-        double[] result = new double[values.length];
-        for (int i = 0; i < values.length; i++) {
-            result[i] = values[i];
-        }
-        return result;
+    /**
+     * {@code C = A·Bᵀ} in float32, with A of shape [m, k] and B of shape [n, k]: the input gradient
+     * {@code G·Wᵀ} of a matrix product. Bᵀ is never formed.
+     *
+     * @param a A, row-major [m, k]. Not modified.
+     * @param b B, row-major [n, k]. Not modified.
+     * @return C, row-major [m, n], a new array
+     * @throws IllegalArgumentException when an array's length does not match its shape
+     */
+    public float[] multiplyTransB(float[] a, float[] b, int m, int k, int n) {
+        checkLength("A", a.length, m, k);
+        checkLength("B", b.length, n, k);
+        float[] c = new float[checkedSize("C", m, n)];
+        gemm.sgemm(false, true, m, n, k, a, b, c);
+        return c;
     }
 
-    private static void checkLength(String name, double[] values, int rows, int columns) {
-        if (values.length != checkedSize(name, rows, columns)) {
-            throw new IllegalArgumentException(name + " has " + values.length + " elements, shape [" + rows + ", "
+    private static void checkLength(String name, int length, int rows, int columns) {
+        if (length != checkedSize(name, rows, columns)) {
+            throw new IllegalArgumentException(name + " has " + length + " elements, shape [" + rows + ", "
                     + columns + "] needs " + (long) rows * columns);
         }
     }

@@ -2,11 +2,12 @@
  * Dense matrix products (gemm) for the matmul op, through a maintained BLAS rather than hand-written loops.
  *
  * <p>{@link dev.gradflow.core.kernels.Gemm} is {@code C = op(A)·op(B)} on row-major arrays; transposed operands
- * are read in place. {@link dev.gradflow.core.kernels.DenseProducts} adds gradflow's storage rules (float32
- * values held in {@code double[]}). {@link dev.gradflow.core.kernels.Gemms} picks the implementation once per
- * process, from the system property {@code gradflow.gemm} ({@code auto}, {@code openblas}, {@code native},
- * {@code java}, {@code loops}), logs it in one line with the reason for every fallback, and describes it for
- * services ({@link dev.gradflow.core.kernels.Gemms#activeDescription()}). {@code auto} tries, in order:
+ * are read in place. {@link dev.gradflow.core.kernels.DenseProducts} runs them on the tensors' own arrays (float32
+ * in {@code float[]} to sgemm, float64 in {@code double[]} to dgemm). {@link dev.gradflow.core.kernels.Gemms}
+ * picks the implementation once per process, from the system property {@code gradflow.gemm} ({@code auto},
+ * {@code openblas}, {@code native}, {@code java}, {@code loops}), logs it in one line with the reason for every
+ * fallback, and describes it for services ({@link dev.gradflow.core.kernels.Gemms#activeDescription()}).
+ * {@code auto} tries, in order:
  * <ol>
  *   <li><b>openblas</b> ({@link dev.gradflow.core.kernels.OpenBlasGemm}): the OpenBLAS that comes with the build,
  *       inside bytedeco's {@code org.bytedeco:openblas} jars for linux-x86_64 and linux-arm64 (built with

@@ -1,6 +1,7 @@
 package dev.gradflow.core.ops;
 
 import dev.gradflow.core.tensor.Broadcast;
+import dev.gradflow.core.tensor.Broadcast.Arithmetic;
 import dev.gradflow.core.tensor.Tensor;
 
 /** {@code a + b}, broadcasting. ∂/∂a = 1 and ∂/∂b = 1: the gradient passes through, summed over broadcast axes. */
@@ -22,7 +23,7 @@ public record Add() implements Op {
 
     @Override
     public Forward forward(Tensor[] inputs) {
-        return Forward.of(Broadcast.apply(inputs[0], inputs[1], Double::sum));
+        return Forward.of(Broadcast.apply(inputs[0], inputs[1], Arithmetic.ADD));
     }
 
     @Override

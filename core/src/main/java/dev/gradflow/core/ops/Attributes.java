@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The attributes a definition gives an op node, as read from JSON (numbers, integers, integer lists), with typed
+ * The attributes a definition gives an op node, as read from JSON (numbers, integers, integer lists, strings), with typed
  * reads that fail with an {@link AttributeException} naming the attribute.
  */
 public final class Attributes {
@@ -56,6 +56,15 @@ public final class Attributes {
             throw new AttributeException(name, "must be an integer, got " + value);
         }
         return (long) number;
+    }
+
+    /** A string. */
+    public String text(String name) {
+        Object value = values.get(name);
+        if (!(value instanceof String text)) {
+            throw new AttributeException(name, value == null ? "is required" : "must be a string, got " + value);
+        }
+        return text;
     }
 
     /** A list of integers. */

@@ -28,8 +28,8 @@ public record BinaryCrossEntropy() implements Op {
     @Override
     public Forward forward(Tensor[] inputs) {
         outputShape(new int[][] {inputs[0].shape(), inputs[1].shape()});
-        double[] p = inputs[0].data();
-        double[] t = inputs[1].data();
+        double[] p = inputs[0].readDoubles();
+        double[] t = inputs[1].readDoubles();
         double loss = 0;
         for (int i = 0; i < p.length; i++) {
             double clipped = CategoricalCrossEntropy.clip(p[i]);
@@ -41,8 +41,8 @@ public record BinaryCrossEntropy() implements Op {
 
     @Override
     public Tensor[] backward(BackwardContext context, Tensor gradient) {
-        double[] p = context.saved(0).data();
-        double[] t = context.saved(1).data();
+        double[] p = context.saved(0).readDoubles();
+        double[] t = context.saved(1).readDoubles();
         double scale = gradient.item() / p.length;
         double[] result = new double[p.length];
         for (int i = 0; i < p.length; i++) {

@@ -39,8 +39,8 @@ public record CategoricalCrossEntropy() implements Op {
         outputShape(new int[][] {probabilities.shape(), targets.shape()});
         int n = probabilities.dim(0);
         int c = probabilities.dim(1);
-        double[] p = probabilities.data();
-        double[] t = targets.data();
+        double[] p = probabilities.readDoubles();
+        double[] t = targets.readDoubles();
         double loss = 0;
         for (int row = 0; row < n; row++) {
             if (targets.rank() == 1) {
@@ -65,8 +65,8 @@ public record CategoricalCrossEntropy() implements Op {
         int n = probabilities.dim(0);
         int c = probabilities.dim(1);
         double scale = gradient.item() / n;
-        double[] p = probabilities.data();
-        double[] t = targets.data();
+        double[] p = probabilities.readDoubles();
+        double[] t = targets.readDoubles();
         double[] result = new double[p.length];
         for (int row = 0; row < n; row++) {
             for (int j = 0; j < c; j++) {

@@ -1,6 +1,7 @@
 package dev.gradflow.core.ops;
 
 import dev.gradflow.core.tensor.Broadcast;
+import dev.gradflow.core.tensor.Broadcast.Arithmetic;
 import dev.gradflow.core.tensor.Tensor;
 
 /** {@code a / b} elementwise, broadcasting. ∂/∂a = 1/b, ∂/∂b = −a/b². Saves both inputs. */
@@ -22,16 +23,16 @@ public record Div() implements Op {
 
     @Override
     public Forward forward(Tensor[] inputs) {
-        return Forward.of(Broadcast.apply(inputs[0], inputs[1], (a, b) -> a / b), inputs[0], inputs[1]);
+        return Forward.of(Broadcast.apply(inputs[0], inputs[1], Arithmetic.DIV), inputs[0], inputs[1]);
     }
 
     @Override
     public Tensor[] backward(BackwardContext context, Tensor gradient) {
         Tensor a = context.saved(0);
         Tensor b = context.saved(1);
-        Tensor gradA = Broadcast.apply(gradient, b, (g, bv) -> g / bv);
-        Tensor minusAOverB2 = Broadcast.apply(a, b, (av, bv) -> -av / (bv * bv));
-        Tensor gradB = Broadcast.apply(gradient, minusAOverB2, (g, d) -> g * d);
+        Tensor gradA = Broadcast.apply(gradient, b, Arithmetic.DIV);
+        Tensor minusAOverB2 = Broadcast.applyFormula(a, b, (av, bv) -> -av / (bv * bv));
+        Tensor gradB = Broadcast.apply(gradient, minusAOverB2, Arithmetic.MUL);
         return new Tensor[] {
             Broadcast.reduceTo(gradA, context.inputShape(0)),
             Broadcast.reduceTo(gradB, context.inputShape(1))

@@ -57,7 +57,7 @@ public record Dropout(double rate, long seed) implements Op {
         SplittableRandom random = new SplittableRandom(seed);
         double keep = 1 / (1 - rate);
         double[] mask = new double[input.size()];
-        double[] a = input.data();
+        double[] a = input.readDoubles();
         double[] out = new double[a.length];
         for (int i = 0; i < mask.length; i++) {
             mask[i] = random.nextDouble() < rate ? 0 : keep;
@@ -69,8 +69,8 @@ public record Dropout(double rate, long seed) implements Op {
 
     @Override
     public Tensor[] backward(BackwardContext context, Tensor gradient) {
-        double[] mask = context.saved(0).data();
-        double[] g = gradient.data();
+        double[] mask = context.saved(0).readDoubles();
+        double[] g = gradient.readDoubles();
         double[] result = new double[g.length];
         for (int i = 0; i < g.length; i++) {
             result[i] = g[i] * mask[i];

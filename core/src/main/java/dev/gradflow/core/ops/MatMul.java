@@ -1,6 +1,6 @@
 package dev.gradflow.core.ops;
 
-import dev.gradflow.core.tensor.MatrixKernels;
+import dev.gradflow.core.kernels.DenseProducts;
 import dev.gradflow.core.tensor.Shapes;
 import dev.gradflow.core.tensor.Tensor;
 
@@ -8,7 +8,7 @@ import dev.gradflow.core.tensor.Tensor;
  * Matrix product {@code A·B} of A [m, k] and B [k, n], giving [m, n]. Both inputs must have rank 2; nothing
  * broadcasts. ∂L/∂A = G·Bᵀ and ∂L/∂B = Aᵀ·G, computed with transposed-product kernels, never a materialised
  * transpose. The arithmetic is that of the dtype (float32 products and sums for float32), on the BLAS that
- * {@link MatrixKernels} uses. Saves both inputs.
+ * {@link DenseProducts} uses, with no copy of the operands. Saves both inputs.
  */
 public record MatMul() implements Op {
     @Override
@@ -40,23 +40,44 @@ public record MatMul() implements Op {
     public Forward forward(Tensor[] inputs) {
         Tensor a = inputs[0];
         Tensor b = inputs[1];
-        int[] shape = outputShape(new int[][] {a.shape(), b.shape()});
-        double[] c = MatrixKernels.multiply(a.dtype(), a.data(), b.data(), a.dim(0), a.dim(1), b.dim(1));
-        return Forward.of(Tensor.of(a.dtype(), shape, c), a, b);
+        outputShape(new int[][] {a.shape(), b.shape()});
+        return Forward.of(product(a, b, a.dim(0), a.dim(1), b.dim(1)), a, b);
+    }
+
+    /** {@code A·B} of A [m, k] and B [k, n] in their dtype. */
+    static Tensor product(Tensor a, Tensor b, int m, int k, int n) {
+        DenseProducts products = DenseProducts.active();
+        int[] shape = {m, n};
+        return switch (a.dtype()) {
+            case FLOAT64 -> Tensor.ofDoubles(shape, products.multiply(a.doubles(), b.doubles(), m, k, n));
+            case FLOAT32 -> Tensor.ofFloats(shape, products.multiply(a.floats(), b.floats(), m, k, n));
+        };
     }
 
     @Override
     public Tensor[] backward(BackwardContext context, Tensor gradient) {
         Tensor a = context.saved(0);
         Tensor b = context.saved(1);
+        return productGradients(a, b, gradient);
+    }
+
+    /** {@code G·Bᵀ} and {@code Aᵀ·G}: the gradients of {@code A·B} given G, the gradient of the product. */
+    static Tensor[] productGradients(Tensor a, Tensor b, Tensor gradient) {
+        DenseProducts products = DenseProducts.active();
         int m = a.dim(0);
         int k = a.dim(1);
         int n = b.dim(1);
-        double[] gradA = MatrixKernels.multiplyTransB(gradient.dtype(), gradient.data(), b.data(), m, n, k);
-        double[] gradB = MatrixKernels.multiplyTransA(gradient.dtype(), a.data(), gradient.data(), m, k, n);
-        return new Tensor[] {
-            Tensor.of(gradient.dtype(), new int[] {m, k}, gradA),
-            Tensor.of(gradient.dtype(), new int[] {k, n}, gradB)
+        int[] shapeA = {m, k};
+        int[] shapeB = {k, n};
+        return switch (gradient.dtype()) {
+            case FLOAT64 -> new Tensor[] {
+                Tensor.ofDoubles(shapeA, products.multiplyTransB(gradient.doubles(), b.doubles(), m, n, k)),
+                Tensor.ofDoubles(shapeB, products.multiplyTransA(a.doubles(), gradient.doubles(), m, k, n))
+            };
+            case FLOAT32 -> new Tensor[] {
+                Tensor.ofFloats(shapeA, products.multiplyTransB(gradient.floats(), b.floats(), m, n, k)),
+                Tensor.ofFloats(shapeB, products.multiplyTransA(a.floats(), gradient.floats(), m, k, n))
+            };
         };
     }
 }

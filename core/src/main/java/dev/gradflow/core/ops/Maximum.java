@@ -1,6 +1,7 @@
 package dev.gradflow.core.ops;
 
 import dev.gradflow.core.tensor.Broadcast;
+import dev.gradflow.core.tensor.Broadcast.Arithmetic;
 import dev.gradflow.core.tensor.Tensor;
 
 /**
@@ -26,14 +27,14 @@ public record Maximum() implements Op {
 
     @Override
     public Forward forward(Tensor[] inputs) {
-        return Forward.of(Broadcast.apply(inputs[0], inputs[1], Math::max), inputs[0], inputs[1]);
+        return Forward.of(Broadcast.apply(inputs[0], inputs[1], Arithmetic.MAX), inputs[0], inputs[1]);
     }
 
     @Override
     public Tensor[] backward(BackwardContext context, Tensor gradient) {
-        Tensor aWins = Broadcast.apply(context.saved(0), context.saved(1), (a, b) -> a > b ? 1 : 0);
-        Tensor gradA = Broadcast.apply(gradient, aWins, (g, w) -> g * w);
-        Tensor gradB = Broadcast.apply(gradient, aWins, (g, w) -> g * (1 - w));
+        Tensor aWins = Broadcast.applyFormula(context.saved(0), context.saved(1), (a, b) -> a > b ? 1 : 0);
+        Tensor gradA = Broadcast.apply(gradient, aWins, Arithmetic.MUL);
+        Tensor gradB = Broadcast.applyFormula(gradient, aWins, (g, w) -> g * (1 - w));
         return new Tensor[] {
             Broadcast.reduceTo(gradA, context.inputShape(0)),
             Broadcast.reduceTo(gradB, context.inputShape(1))

@@ -25,8 +25,8 @@ public record MeanSquaredError() implements Op {
     @Override
     public Forward forward(Tensor[] inputs) {
         outputShape(new int[][] {inputs[0].shape(), inputs[1].shape()});
-        double[] p = inputs[0].data();
-        double[] t = inputs[1].data();
+        double[] p = inputs[0].readDoubles();
+        double[] t = inputs[1].readDoubles();
         double[] difference = new double[p.length];
         double sum = 0;
         for (int i = 0; i < p.length; i++) {
@@ -41,7 +41,12 @@ public record MeanSquaredError() implements Op {
     public Tensor[] backward(BackwardContext context, Tensor gradient) {
         Tensor difference = context.saved(0);
         double scale = 2 * gradient.item() / difference.size();
-        Tensor gradPrediction = difference.map(d -> d * scale);
-        return new Tensor[] {gradPrediction, gradPrediction.map(g -> -g)};
+        double[] d = difference.readDoubles();
+        double[] result = new double[d.length];
+        for (int i = 0; i < d.length; i++) {
+            result[i] = d[i] * scale;
+        }
+        Tensor gradPrediction = Tensor.of(difference.dtype(), difference.shape(), result);
+        return new Tensor[] {gradPrediction, Neg.negate(gradPrediction)};
     }
 }

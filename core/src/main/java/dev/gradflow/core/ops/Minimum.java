@@ -1,6 +1,7 @@
 package dev.gradflow.core.ops;
 
 import dev.gradflow.core.tensor.Broadcast;
+import dev.gradflow.core.tensor.Broadcast.Arithmetic;
 import dev.gradflow.core.tensor.Tensor;
 
 /**
@@ -25,15 +26,16 @@ public record Minimum() implements Op {
 
     @Override
     public Forward forward(Tensor[] inputs) {
-        return Forward.of(Broadcast.apply(inputs[0], inputs[1], Math::min), inputs[0], inputs[1]);
+        return Forward.of(Broadcast.apply(inputs[0], inputs[1], Arithmetic.MIN), inputs[0], inputs[1]);
     }
 
     @Override
     public Tensor[] backward(BackwardContext context, Tensor gradient) {
-        Tensor aWins = Broadcast.apply(context.saved(0), context.saved(1), (a, b) -> a < b ? 1 : 0);
+        Tensor aWins = Broadcast.applyFormula(context.saved(0), context.saved(1), (a, b) -> a < b ? 1 : 0);
         return new Tensor[] {
-            Broadcast.reduceTo(Broadcast.apply(gradient, aWins, (g, w) -> g * w), context.inputShape(0)),
-            Broadcast.reduceTo(Broadcast.apply(gradient, aWins, (g, w) -> g * (1 - w)), context.inputShape(1))
+            Broadcast.reduceTo(Broadcast.apply(gradient, aWins, Arithmetic.MUL), context.inputShape(0)),
+            Broadcast.reduceTo(Broadcast.applyFormula(gradient, aWins, (g, w) -> g * (1 - w)),
+                    context.inputShape(1))
         };
     }
 }

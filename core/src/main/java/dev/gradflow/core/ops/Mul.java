@@ -1,6 +1,7 @@
 package dev.gradflow.core.ops;
 
 import dev.gradflow.core.tensor.Broadcast;
+import dev.gradflow.core.tensor.Broadcast.Arithmetic;
 import dev.gradflow.core.tensor.Tensor;
 
 /**
@@ -25,7 +26,7 @@ public record Mul() implements Op {
 
     @Override
     public Forward forward(Tensor[] inputs) {
-        return Forward.of(Broadcast.apply(inputs[0], inputs[1], (a, b) -> a * b), inputs[0], inputs[1]);
+        return Forward.of(Broadcast.apply(inputs[0], inputs[1], Arithmetic.MUL), inputs[0], inputs[1]);
     }
 
     @Override
@@ -33,8 +34,8 @@ public record Mul() implements Op {
         Tensor a = context.saved(0);
         Tensor b = context.saved(1);
         return new Tensor[] {
-            Broadcast.reduceTo(Broadcast.apply(gradient, b, (g, bv) -> g * bv), context.inputShape(0)),
-            Broadcast.reduceTo(Broadcast.apply(gradient, a, (g, av) -> g * av), context.inputShape(1))
+            Broadcast.reduceTo(Broadcast.apply(gradient, b, Arithmetic.MUL), context.inputShape(0)),
+            Broadcast.reduceTo(Broadcast.apply(gradient, a, Arithmetic.MUL), context.inputShape(1))
         };
     }
 }

@@ -9,7 +9,7 @@ import dev.gradflow.core.tensor.Tensor;
  * on concrete ones, so a definition is checked once when it is registered and again for each batch.
  */
 public sealed interface Op permits Add, Sub, Mul, Div, Neg, Pow, Maximum, Minimum, Abs, Sqrt, Clip, Relu, Sigmoid,
-        Tanh, Exp, Log, MatMul, Transpose, Reshape, Sum, Mean, ReduceMax, Softmax, Dropout, SoftmaxCrossEntropy,
+        Tanh, Exp, Log, MatMul, Dense, Transpose, Reshape, Sum, Mean, ReduceMax, Softmax, Dropout, SoftmaxCrossEntropy,
         CategoricalCrossEntropy, BinaryCrossEntropy, MeanSquaredError, MeanAbsoluteError {
 
     /** The op's name in definitions and on the tape, e.g. {@code "matmul"}. */

@@ -43,6 +43,10 @@ public final class OpSet {
         plain("binary-cross-entropy", new BinaryCrossEntropy());
         plain("mean-squared-error", new MeanSquaredError());
         plain("mean-absolute-error", new MeanAbsoluteError());
+        SPECS.put("dense", new Spec(Set.of(), Set.of("activation"),
+                a -> new Dense(a.has("activation") ? Dense.Activation.fromLabel(a.text("activation"))
+                        : Dense.Activation.LINEAR),
+                t -> new Dense(Dense.Activation.fromCode(exactly(t, 1, "dense")[0]))));
         SPECS.put("pow", new Spec(Set.of("exponent"), Set.of(),
                 a -> new Pow(a.number("exponent")), t -> new Pow(exactly(t, 1, "pow")[0])));
         SPECS.put("clip", new Spec(Set.of("min", "max"), Set.of(),

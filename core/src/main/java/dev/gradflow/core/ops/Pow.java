@@ -37,19 +37,57 @@ public record Pow(double exponent) implements Op {
 
     @Override
     public Forward forward(Tensor[] inputs) {
-        return Forward.of(inputs[0].map(a -> Math.pow(a, exponent)), inputs[0]);
+        Tensor a = inputs[0];
+        Tensor output = switch (a.dtype()) {
+            case FLOAT64 -> {
+                double[] xs = a.doubles();
+                double[] out = new double[xs.length];
+                for (int i = 0; i < out.length; i++) {
+                    double x = xs[i];
+                    out[i] = Math.pow(x, exponent);
+                }
+                yield Tensor.ofDoubles(a.shape(), out);
+            }
+            case FLOAT32 -> {
+                float[] xs = a.floats();
+                float[] out = new float[xs.length];
+                for (int i = 0; i < out.length; i++) {
+                    double x = xs[i];
+                    out[i] = (float) (Math.pow(x, exponent));
+                }
+                yield Tensor.ofFloats(a.shape(), out);
+            }
+        };
+        return Forward.of(output, a);
     }
 
     @Override
     public Tensor[] backward(BackwardContext context, Tensor gradient) {
-        double[] a = context.saved(0).data();
-        double[] g = gradient.data();
-        double[] result = new double[a.length];
-        if (exponent != 0) {
-            for (int i = 0; i < a.length; i++) {
-                result[i] = g[i] * exponent * Math.pow(a[i], exponent - 1);
+        Tensor saved = context.saved(0);
+        Tensor result = switch (gradient.dtype()) {
+            case FLOAT64 -> {
+                double[] gs = gradient.doubles();
+                double[] ss = saved.doubles();
+                double[] out = new double[gs.length];
+                for (int i = 0; i < out.length; i++) {
+                    double g = gs[i];
+                    double s = ss[i];
+                    out[i] = exponent == 0 ? 0 : g * exponent * Math.pow(s, exponent - 1);
+                }
+                yield Tensor.ofDoubles(gradient.shape(), out);
             }
-        }
-        return new Tensor[] {Tensor.of(gradient.dtype(), gradient.shape(), result)};
+            case FLOAT32 -> {
+                float[] gs = gradient.floats();
+                float[] ss = saved.floats();
+                float[] out = new float[gs.length];
+                for (int i = 0; i < out.length; i++) {
+                    double g = gs[i];
+                    double s = ss[i];
+                    out[i] = (float) (exponent == 0 ? 0 : g * exponent * Math.pow(s, exponent - 1));
+                }
+                yield Tensor.ofFloats(gradient.shape(), out);
+            }
+        };
+        return new Tensor[] {result};
     }
 }

@@ -48,7 +48,7 @@ public record ReduceMax(Integer axis) implements Op {
         Tensor input = inputs[0];
         int[] shape = input.shape();
         int[] outShape = outputShape(new int[][] {shape});
-        double[] a = input.data();
+        double[] a = input.readDoubles();
         int outer = 1;
         int length = a.length;
         int inner = 1;
@@ -81,8 +81,8 @@ public record ReduceMax(Integer axis) implements Op {
 
     @Override
     public Tensor[] backward(BackwardContext context, Tensor gradient) {
-        double[] where = context.saved(0).data();
-        double[] g = gradient.data();
+        double[] where = context.saved(0).readDoubles();
+        double[] g = gradient.readDoubles();
         double[] result = new double[Shapes.size(context.inputShape(0))];
         for (int i = 0; i < where.length; i++) {
             result[(int) where[i]] += g[i];

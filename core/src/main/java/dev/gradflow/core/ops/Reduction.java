@@ -22,7 +22,7 @@ final class Reduction {
 
     /** Sum (or mean, when {@code mean}) over {@code axis}, or over everything when the axis is null. */
     static Tensor sum(Tensor input, Integer axis, boolean mean) {
-        double[] a = input.data();
+        double[] a = input.readDoubles();
         int[] shape = input.shape();
         if (axis == null) {
             double total = 0;
@@ -57,7 +57,7 @@ final class Reduction {
 
     /** Spreads {@code gradient} back over the reduced axis (or everything), divided by the count for a mean. */
     static Tensor expand(Tensor gradient, int[] inputShape, Integer axis, boolean mean) {
-        double[] g = gradient.data();
+        double[] g = gradient.readDoubles();
         double[] out = new double[Shapes.size(inputShape)];
         if (axis == null) {
             Arrays.fill(out, mean ? g[0] / out.length : g[0]);

@@ -24,18 +24,57 @@ public record Relu() implements Op {
 
     @Override
     public Forward forward(Tensor[] inputs) {
-        Tensor output = inputs[0].map(a -> a > 0 ? a : 0);
+        Tensor a = inputs[0];
+        Tensor output = switch (a.dtype()) {
+            case FLOAT64 -> {
+                double[] xs = a.doubles();
+                double[] out = new double[xs.length];
+                for (int i = 0; i < out.length; i++) {
+                    double x = xs[i];
+                    out[i] = x > 0 ? x : 0;
+                }
+                yield Tensor.ofDoubles(a.shape(), out);
+            }
+            case FLOAT32 -> {
+                float[] xs = a.floats();
+                float[] out = new float[xs.length];
+                for (int i = 0; i < out.length; i++) {
+                    double x = xs[i];
+                    out[i] = (float) (x > 0 ? x : 0);
+                }
+                yield Tensor.ofFloats(a.shape(), out);
+            }
+        };
         return Forward.of(output, output);
     }
 
     @Override
     public Tensor[] backward(BackwardContext context, Tensor gradient) {
-        double[] out = context.saved(0).data();
-        double[] g = gradient.data();
-        double[] result = new double[g.length];
-        for (int i = 0; i < g.length; i++) {
-            result[i] = out[i] > 0 ? g[i] : 0;
-        }
-        return new Tensor[] {Tensor.of(gradient.dtype(), gradient.shape(), result)};
+        Tensor saved = context.saved(0);
+        Tensor result = switch (gradient.dtype()) {
+            case FLOAT64 -> {
+                double[] gs = gradient.doubles();
+                double[] ss = saved.doubles();
+                double[] out = new double[gs.length];
+                for (int i = 0; i < out.length; i++) {
+                    double g = gs[i];
+                    double s = ss[i];
+                    out[i] = s > 0 ? g : 0;
+                }
+                yield Tensor.ofDoubles(gradient.shape(), out);
+            }
+            case FLOAT32 -> {
+                float[] gs = gradient.floats();
+                float[] ss = saved.floats();
+                float[] out = new float[gs.length];
+                for (int i = 0; i < out.length; i++) {
+                    double g = gs[i];
+                    double s = ss[i];
+                    out[i] = (float) (s > 0 ? g : 0);
+                }
+                yield Tensor.ofFloats(gradient.shape(), out);
+            }
+        };
+        return new Tensor[] {result};
     }
 }

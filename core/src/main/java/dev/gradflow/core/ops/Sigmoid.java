@@ -1,6 +1,5 @@
 package dev.gradflow.core.ops;
 
-import dev.gradflow.core.tensor.Broadcast;
 import dev.gradflow.core.tensor.Tensor;
 
 /**
@@ -33,12 +32,57 @@ public record Sigmoid() implements Op {
 
     @Override
     public Forward forward(Tensor[] inputs) {
-        Tensor output = inputs[0].map(Sigmoid::sigmoid);
+        Tensor a = inputs[0];
+        Tensor output = switch (a.dtype()) {
+            case FLOAT64 -> {
+                double[] xs = a.doubles();
+                double[] out = new double[xs.length];
+                for (int i = 0; i < out.length; i++) {
+                    double x = xs[i];
+                    out[i] = sigmoid(x);
+                }
+                yield Tensor.ofDoubles(a.shape(), out);
+            }
+            case FLOAT32 -> {
+                float[] xs = a.floats();
+                float[] out = new float[xs.length];
+                for (int i = 0; i < out.length; i++) {
+                    double x = xs[i];
+                    out[i] = (float) (sigmoid(x));
+                }
+                yield Tensor.ofFloats(a.shape(), out);
+            }
+        };
         return Forward.of(output, output);
     }
 
     @Override
     public Tensor[] backward(BackwardContext context, Tensor gradient) {
-        return new Tensor[] {Broadcast.apply(gradient, context.saved(0), (g, y) -> g * y * (1 - y))};
+        Tensor saved = context.saved(0);
+        Tensor result = switch (gradient.dtype()) {
+            case FLOAT64 -> {
+                double[] gs = gradient.doubles();
+                double[] ss = saved.doubles();
+                double[] out = new double[gs.length];
+                for (int i = 0; i < out.length; i++) {
+                    double g = gs[i];
+                    double s = ss[i];
+                    out[i] = g * s * (1 - s);
+                }
+                yield Tensor.ofDoubles(gradient.shape(), out);
+            }
+            case FLOAT32 -> {
+                float[] gs = gradient.floats();
+                float[] ss = saved.floats();
+                float[] out = new float[gs.length];
+                for (int i = 0; i < out.length; i++) {
+                    double g = gs[i];
+                    double s = ss[i];
+                    out[i] = (float) (g * s * (1 - s));
+                }
+                yield Tensor.ofFloats(gradient.shape(), out);
+            }
+        };
+        return new Tensor[] {result};
     }
 }

@@ -31,7 +31,7 @@ public record Softmax() implements Op {
     public Forward forward(Tensor[] inputs) {
         Tensor input = inputs[0];
         int width = input.dim(input.rank() - 1);
-        double[] a = input.data();
+        double[] a = input.readDoubles();
         double[] y = new double[a.length];
         for (int base = 0; base < a.length; base += width) {
             double max = Double.NEGATIVE_INFINITY;
@@ -53,8 +53,8 @@ public record Softmax() implements Op {
 
     @Override
     public Tensor[] backward(BackwardContext context, Tensor gradient) {
-        double[] y = context.saved(0).data();
-        double[] g = gradient.data();
+        double[] y = context.saved(0).readDoubles();
+        double[] g = gradient.readDoubles();
         int[] shape = context.inputShape(0);
         int width = shape[shape.length - 1];
         double[] result = new double[Shapes.size(shape)];

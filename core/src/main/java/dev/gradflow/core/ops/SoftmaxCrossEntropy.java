@@ -36,8 +36,8 @@ public record SoftmaxCrossEntropy() implements Op {
         outputShape(new int[][] {logits.shape(), targets.shape()});
         int n = logits.dim(0);
         int c = logits.dim(1);
-        double[] z = logits.data();
-        double[] t = targets.data();
+        double[] z = logits.readDoubles();
+        double[] t = targets.readDoubles();
         boolean classIds = targets.rank() == 1;
         double[] probabilities = new double[z.length];
         double loss = 0;
@@ -80,8 +80,8 @@ public record SoftmaxCrossEntropy() implements Op {
         int n = probabilities.dim(0);
         int c = probabilities.dim(1);
         double scale = gradient.item() / n;
-        double[] p = probabilities.data();
-        double[] t = targets.data();
+        double[] p = probabilities.readDoubles();
+        double[] t = targets.readDoubles();
         double[] result = new double[p.length];
         boolean classIds = targets.rank() == 1;
         for (int row = 0; row < n; row++) {

@@ -1,6 +1,7 @@
 package dev.gradflow.core.ops;
 
 import dev.gradflow.core.tensor.Broadcast;
+import dev.gradflow.core.tensor.Broadcast.Arithmetic;
 import dev.gradflow.core.tensor.Tensor;
 
 /** {@code a − b}, broadcasting. ∂/∂a = 1, ∂/∂b = −1. */
@@ -22,14 +23,14 @@ public record Sub() implements Op {
 
     @Override
     public Forward forward(Tensor[] inputs) {
-        return Forward.of(Broadcast.apply(inputs[0], inputs[1], (a, b) -> a - b));
+        return Forward.of(Broadcast.apply(inputs[0], inputs[1], Arithmetic.SUB));
     }
 
     @Override
     public Tensor[] backward(BackwardContext context, Tensor gradient) {
         return new Tensor[] {
             Broadcast.reduceTo(gradient, context.inputShape(0)),
-            Broadcast.reduceTo(gradient.map(g -> -g), context.inputShape(1))
+            Broadcast.reduceTo(Neg.negate(gradient), context.inputShape(1))
         };
     }
 }

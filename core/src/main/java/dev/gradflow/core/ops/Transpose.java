@@ -27,14 +27,11 @@ public record Transpose() implements Op {
 
     @Override
     public Forward forward(Tensor[] inputs) {
-        Tensor a = inputs[0];
-        return Forward.of(Tensor.of(a.dtype(), new int[] {a.dim(1), a.dim(0)},
-                MatrixKernels.transpose(a.data(), a.dim(0), a.dim(1))));
+        return Forward.of(MatrixKernels.transpose(inputs[0]));
     }
 
     @Override
     public Tensor[] backward(BackwardContext context, Tensor gradient) {
-        return new Tensor[] {Tensor.of(gradient.dtype(), new int[] {gradient.dim(1), gradient.dim(0)},
-                MatrixKernels.transpose(gradient.data(), gradient.dim(0), gradient.dim(1)))};
+        return new Tensor[] {MatrixKernels.transpose(gradient)};
     }
 }

@@ -16,12 +16,10 @@ public final class NonFiniteException extends IllegalArgumentException {
 
     /** Throws when {@code tensor} holds a NaN or an infinity; {@code what} says where it came from. */
     static void check(Tensor tensor, String what) {
-        double[] data = tensor.data();
-        for (int i = 0; i < data.length; i++) {
-            if (!Double.isFinite(data[i])) {
-                throw new NonFiniteException("non-finite value: " + what + " holds " + data[i] + " (element " + i
-                        + " of " + Shapes.format(tensor.shape()) + ")");
-            }
+        int bad = tensor.firstNonFinite();
+        if (bad >= 0) {
+            throw new NonFiniteException("non-finite value: " + what + " holds " + tensor.getDouble(bad)
+                    + " (element " + bad + " of " + Shapes.format(tensor.shape()) + ")");
         }
     }
 }

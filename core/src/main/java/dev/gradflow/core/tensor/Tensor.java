@@ -1,57 +1,92 @@
 package dev.gradflow.core.tensor;
 
 import java.util.Arrays;
-import java.util.function.DoubleUnaryOperator;
 
 /**
  * A dense row-major tensor: a dtype, a shape and its elements.
  *
- * <p>Elements are held as {@code double} for both dtypes. A {@link DType#FLOAT32} tensor rounds every element to
- * the nearest float32 when it is built, so each op computes in float64 and stores a float32 result: float32
- * semantics with float64 accumulation inside elementwise ops and reductions (matrix products run sgemm and sum in
- * float32), at the cost of 8 bytes per element in memory (the wire format stores 4).
+ * <p><b>Storage follows the dtype.</b> A {@link DType#FLOAT64} tensor holds a {@code double[]} ({@link #doubles()}),
+ * a {@link DType#FLOAT32} tensor a {@code float[]} ({@link #floats()}); asking for the other one is an error, so a
+ * kernel cannot silently read the wrong storage. Matrix products hand these arrays to dgemm or sgemm as they are,
+ * and the wire codecs read and write them directly. {@link #toDoubleArray()} and {@link #getDouble(int)} are the
+ * slow, dtype-blind path for tests, tools and cold code: the first copies, the second reads one element.
+ *
+ * <p><b>float32 arithmetic.</b> Each element of a float32 op's result is that op's float64 formula evaluated on the
+ * float32 operands and rounded once to float32. For a single {@code +}, {@code −}, {@code ×}, {@code ÷} or
+ * {@code √} this is exactly IEEE float32 arithmetic (float64 carries more than 2·24 + 2 bits, so rounding twice
+ * cannot differ from rounding once), which is what PyTorch computes, and kernels use plain {@code float} operations
+ * there for speed. For {@code exp}, {@code log}, {@code tanh}, {@code pow}, the sigmoid and compound backward rules
+ * such as {@code g·y·(1 − y)} it is more accurate than chaining float operations, and it is deterministic: the
+ * result depends only on the operands, not on how a loop was vectorised. Reductions (sum, mean, softmax, the losses,
+ * the bias gradient) accumulate in float64 and round the result once. Matrix products are float32 products and
+ * sums (sgemm). This is also what gradflow computed when float32 tensors were held as doubles, so results are
+ * bit-identical to that engine's.
  *
  * <p>Tensors are values. Nothing in gradflow writes into a tensor after it was built, which is what lets the tape
- * keep references to forward values instead of copies. {@link #data()} exposes the backing array for fast kernels;
- * callers must treat it as read-only.
+ * keep references to forward values instead of copies. {@link #doubles()} and {@link #floats()} expose the backing
+ * array for fast kernels; callers must treat it as read-only.
  */
 public final class Tensor {
     private final DType dtype;
     private final int[] shape;
-    private final double[] data;
+    /** The elements of a float64 tensor, otherwise null. */
+    private final double[] doubles;
+    /** The elements of a float32 tensor, otherwise null. */
+    private final float[] floats;
 
-    private Tensor(DType dtype, int[] shape, double[] data) {
+    private Tensor(DType dtype, int[] shape, double[] doubles, float[] floats) {
         this.dtype = dtype;
         this.shape = shape;
-        this.data = data;
-        if (dtype == DType.FLOAT32) {
-            for (int i = 0; i < data.length; i++) {
-                data[i] = (float) data[i];
-            }
-        }
+        this.doubles = doubles;
+        this.floats = floats;
     }
 
-    /**
-     * Wraps {@code data} (not copied: the caller hands it over, and for float32 it is rounded in place) as a tensor
-     * of the given shape.
-     *
-     * @throws IllegalArgumentException when the element count does not match the shape
-     */
-    public static Tensor of(DType dtype, int[] shape, double[] data) {
+    private static int[] checkedShape(int[] shape, int elements) {
         if (shape.length > Shapes.MAX_RANK) {
             throw new IllegalArgumentException("rank " + shape.length + " exceeds the maximum " + Shapes.MAX_RANK);
         }
         int[] ownShape = shape.clone();
-        if (Shapes.size(ownShape) != data.length) {
+        if (Shapes.size(ownShape) != elements) {
             throw new IllegalArgumentException("shape " + Shapes.format(shape) + " needs " + Shapes.size(ownShape)
-                    + " elements, got " + data.length);
+                    + " elements, got " + elements);
         }
-        return new Tensor(dtype, ownShape, data);
+        return ownShape;
+    }
+
+    /**
+     * A tensor of the given dtype from float64 values. For float64 {@code data} is wrapped (not copied: the caller
+     * hands it over); for float32 each element is rounded to the nearest float32 into a new array.
+     *
+     * @throws IllegalArgumentException when the element count does not match the shape
+     */
+    public static Tensor of(DType dtype, int[] shape, double[] data) {
+        return switch (dtype) {
+            case FLOAT64 -> ofDoubles(shape, data);
+            case FLOAT32 -> ofFloats(shape, Floats.round(data));
+        };
+    }
+
+    /**
+     * A float64 tensor wrapping {@code data} (not copied: the caller hands it over).
+     *
+     * @throws IllegalArgumentException when the element count does not match the shape
+     */
+    public static Tensor ofDoubles(int[] shape, double[] data) {
+        return new Tensor(DType.FLOAT64, checkedShape(shape, data.length), data, null);
+    }
+
+    /**
+     * A float32 tensor wrapping {@code data} (not copied: the caller hands it over).
+     *
+     * @throws IllegalArgumentException when the element count does not match the shape
+     */
+    public static Tensor ofFloats(int[] shape, float[] data) {
+        return new Tensor(DType.FLOAT32, checkedShape(shape, data.length), null, data);
     }
 
     /** A float64 tensor wrapping {@code data}. */
     public static Tensor of(int[] shape, double... data) {
-        return of(DType.FLOAT64, shape, data);
+        return ofDoubles(shape, data);
     }
 
     /** A float64 vector. */
@@ -75,17 +110,34 @@ public final class Tensor {
 
     /** A float64 scalar (rank 0). */
     public static Tensor scalar(double value) {
-        return new Tensor(DType.FLOAT64, new int[0], new double[] {value});
+        return ofDoubles(new int[0], new double[] {value});
+    }
+
+    /** A scalar (rank 0) of the given dtype, rounded for float32. */
+    public static Tensor scalar(DType dtype, double value) {
+        return of(dtype, new int[0], new double[] {value});
     }
 
     public static Tensor zeros(DType dtype, int... shape) {
-        return of(dtype, shape, new double[Shapes.size(shape)]);
+        return switch (dtype) {
+            case FLOAT64 -> ofDoubles(shape, new double[Shapes.size(shape)]);
+            case FLOAT32 -> ofFloats(shape, new float[Shapes.size(shape)]);
+        };
     }
 
     public static Tensor filled(DType dtype, int[] shape, double value) {
-        double[] data = new double[Shapes.size(shape)];
-        Arrays.fill(data, value);
-        return of(dtype, shape, data);
+        return switch (dtype) {
+            case FLOAT64 -> {
+                double[] data = new double[Shapes.size(shape)];
+                Arrays.fill(data, value);
+                yield ofDoubles(shape, data);
+            }
+            case FLOAT32 -> {
+                float[] data = new float[Shapes.size(shape)];
+                Arrays.fill(data, (float) value);
+                yield ofFloats(shape, data);
+            }
+        };
     }
 
     public DType dtype() {
@@ -106,54 +158,126 @@ public final class Tensor {
     }
 
     public int size() {
-        return data.length;
+        return dtype == DType.FLOAT64 ? doubles.length : floats.length;
     }
 
-    /** The backing array, row-major. Read-only by contract: tensors are shared, never mutated. */
-    public double[] data() {
-        return data;
+    /**
+     * The backing array of a float64 tensor, row-major. Read-only by contract: tensors are shared, never mutated.
+     *
+     * @throws IllegalStateException when the tensor is float32
+     */
+    public double[] doubles() {
+        if (doubles == null) {
+            throw new IllegalStateException("doubles() on a " + dtype.label() + " tensor " + Shapes.format(shape)
+                    + "; use floats(), or toDoubleArray() for a float64 copy");
+        }
+        return doubles;
+    }
+
+    /**
+     * The backing array of a float32 tensor, row-major. Read-only by contract: tensors are shared, never mutated.
+     *
+     * @throws IllegalStateException when the tensor is float64
+     */
+    public float[] floats() {
+        if (floats == null) {
+            throw new IllegalStateException("floats() on a " + dtype.label() + " tensor " + Shapes.format(shape)
+                    + "; use doubles(), or toDoubleArray() for a float64 copy");
+        }
+        return floats;
+    }
+
+    /** A new {@code double[]} holding every element (exactly: every float32 is a float64). Slow path: it copies. */
+    public double[] toDoubleArray() {
+        return doubles != null ? doubles.clone() : Floats.widen(floats);
+    }
+
+    /**
+     * The elements as float64 for code that computes in float64 anyway (reductions, losses): the backing array
+     * itself for a float64 tensor, which must not be written, or a widened copy for a float32 one.
+     */
+    public double[] readDoubles() {
+        return doubles != null ? doubles : Floats.widen(floats);
+    }
+
+    /** Element {@code index} of the row-major order, as float64. Slow path: one element per call. */
+    public double getDouble(int index) {
+        return doubles != null ? doubles[index] : floats[index];
+    }
+
+    /**
+     * The index of the first NaN or infinity in row-major order, or −1 when every element is finite. It runs on
+     * every op's output and every fed tensor, so it is one plain loop over the tensor's own storage.
+     */
+    public int firstNonFinite() {
+        if (doubles != null) {
+            for (int i = 0; i < doubles.length; i++) {
+                if (!Double.isFinite(doubles[i])) {
+                    return i;
+                }
+            }
+        } else {
+            for (int i = 0; i < floats.length; i++) {
+                if (!Float.isFinite(floats[i])) {
+                    return i;
+                }
+            }
+        }
+        return -1;
     }
 
     /** The single element of a tensor with exactly one element (a scalar, or shape [1], [1, 1]...). */
     public double item() {
-        if (data.length != 1) {
+        if (size() != 1) {
             throw new IllegalStateException("item() needs one element, tensor has shape " + Shapes.format(shape));
         }
-        return data[0];
+        return getDouble(0);
     }
 
     public boolean hasShape(int... expected) {
         return Arrays.equals(shape, expected);
     }
 
-    /** A new tensor with {@code function} applied to every element. */
-    public Tensor map(DoubleUnaryOperator function) {
-        double[] result = new double[data.length];
-        for (int i = 0; i < data.length; i++) {
-            result[i] = function.applyAsDouble(data[i]);
-        }
-        return new Tensor(dtype, shape, result);
-    }
-
     /** The same values in another dtype, as a new tensor (rounded when narrowing to float32). */
     public Tensor cast(DType target) {
-        return target == dtype ? this : of(target, shape, data.clone());
+        if (target == dtype) {
+            return this;
+        }
+        return target == DType.FLOAT64 ? ofDoubles(shape, Floats.widen(floats))
+                : ofFloats(shape, Floats.round(doubles));
     }
 
-    /** Same elements, another shape of equal size. */
+    /** Same elements, another shape of equal size; the storage is shared, which is safe because tensors are values. */
     public Tensor reshape(int... newShape) {
-        return of(dtype, newShape, data);
+        return new Tensor(dtype, checkedShape(newShape, size()), doubles, floats);
     }
 
-    /** Elementwise sum of two tensors of identical shape, as a new tensor. */
+    /**
+     * Elementwise sum of two tensors of identical shape and dtype, as a new tensor. In float32 this is a float32
+     * addition, the correctly rounded sum.
+     */
     public Tensor plus(Tensor other) {
         requireSameShape(other);
-        double[] result = new double[data.length];
-        double[] otherData = other.data;
-        for (int i = 0; i < data.length; i++) {
-            result[i] = data[i] + otherData[i];
+        if (dtype != other.dtype) {
+            throw new IllegalArgumentException("cannot add a " + other.dtype.label() + " tensor to a "
+                    + dtype.label() + " one");
         }
-        return new Tensor(dtype, shape, result);
+        if (dtype == DType.FLOAT64) {
+            double[] a = doubles;
+            double[] b = other.doubles;
+            double[] result = new double[a.length];
+            for (int i = 0; i < a.length; i++) {
+                result[i] = a[i] + b[i];
+            }
+            return new Tensor(dtype, shape, result, null);
+        }
+        float[] a = floats;
+        float[] b = other.floats;
+        float[] result = new float[a.length];
+        for (int i = 0; i < a.length; i++) {
+            result[i] = a[i] + b[i];
+        }
+        return new Tensor(dtype, shape, null, result);
     }
 
     private void requireSameShape(Tensor other) {
@@ -172,25 +296,23 @@ public final class Tensor {
         if (!(other instanceof Tensor that)) {
             return false;
         }
-        if (dtype != that.dtype || !Arrays.equals(shape, that.shape) || data.length != that.data.length) {
+        if (dtype != that.dtype || !Arrays.equals(shape, that.shape)) {
             return false;
         }
-        for (int i = 0; i < data.length; i++) {
-            if (Double.doubleToLongBits(data[i]) != Double.doubleToLongBits(that.data[i])) {
-                return false;
-            }
-        }
-        return true;
+        // Arrays.equals compares doubleToLongBits / floatToIntBits: bitwise, NaN equal to NaN, 0.0 unequal to -0.0.
+        return dtype == DType.FLOAT64 ? Arrays.equals(doubles, that.doubles) : Arrays.equals(floats, that.floats);
     }
 
     @Override
     public int hashCode() {
-        return 31 * Arrays.hashCode(shape) + Arrays.hashCode(data);
+        return 31 * Arrays.hashCode(shape) + (dtype == DType.FLOAT64 ? Arrays.hashCode(doubles)
+                : Arrays.hashCode(floats));
     }
 
     @Override
     public String toString() {
-        String values = data.length <= 16 ? Arrays.toString(data) : "[" + data.length + " elements]";
+        String values = size() > 16 ? "[" + size() + " elements]"
+                : dtype == DType.FLOAT64 ? Arrays.toString(doubles) : Arrays.toString(floats);
         return "Tensor(" + dtype.label() + " " + Shapes.format(shape) + " " + values + ")";
     }
 }

@@ -38,8 +38,13 @@ import java.util.Map;
  */
 public record TapeRecord(String batchId, String networkId, Tape tape, String failure) {
     static final byte[] MAGIC = {'G', 'F', 'T', 'P'};
+    /**
+     * Version 2 writes each saved tensor once, in a table, and may hold the op {@code dense} (the fused dense
+     * layer). A reader that knows only version 1 rejects such a tape up front ("unsupported version") instead of
+     * failing halfway through it.
+     */
     static final byte VERSION = 2;
-    /** Saved tensors written in place, once per op that saved them. Still read, never written. */
+    /** Saved tensors written in place, once per op that saved them, and no dense ops. Still read, never written. */
     private static final byte VERSION_IN_PLACE = 1;
     private static final int MAX_NODES = 1_000_000;
     private static final int MAX_TENSORS = 16_000_000;

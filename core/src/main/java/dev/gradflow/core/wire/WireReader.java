@@ -144,21 +144,23 @@ final class WireReader {
             }
         }
         need(elements * dtype.bytesPerElement(), field + " data of shape " + Shapes.format(shape));
-        double[] data = new double[(int) elements];
         ByteBuffer slice = buffer.slice().order(order == TensorCodec.LITTLE_ENDIAN ? ByteOrder.LITTLE_ENDIAN
                 : ByteOrder.BIG_ENDIAN);
-        switch (dtype) {
-            case FLOAT64 -> slice.asDoubleBuffer().get(data);
-            case FLOAT32 -> {
-                var floats = slice.asFloatBuffer();
-                for (int i = 0; i < data.length; i++) {
-                    data[i] = floats.get();
-                }
+        // Straight into the tensor's own storage: float32 elements stay float32, with no float64 round trip.
+        Tensor tensor = switch (dtype) {
+            case FLOAT64 -> {
+                double[] data = new double[(int) elements];
+                slice.asDoubleBuffer().get(data);
+                yield Tensor.ofDoubles(shape, data);
             }
-            default -> throw new IllegalStateException("unhandled dtype " + dtype);
-        }
+            case FLOAT32 -> {
+                float[] data = new float[(int) elements];
+                slice.asFloatBuffer().get(data);
+                yield Tensor.ofFloats(shape, data);
+            }
+        };
         buffer.position(buffer.position() + (int) elements * dtype.bytesPerElement());
-        return Tensor.of(dtype, shape, data);
+        return tensor;
     }
 
     /** Back to the first byte, to read again what a check has just read. */

@@ -71,13 +71,8 @@ final class WireWriter {
         }
         ByteBuffer data = buffer.slice().order(ByteOrder.LITTLE_ENDIAN);
         switch (tensor.dtype()) {
-            case FLOAT64 -> data.asDoubleBuffer().put(tensor.data());
-            case FLOAT32 -> {
-                var floats = data.asFloatBuffer();
-                for (double value : tensor.data()) {
-                    floats.put((float) value);
-                }
-            }
+            case FLOAT64 -> data.asDoubleBuffer().put(tensor.doubles());
+            case FLOAT32 -> data.asFloatBuffer().put(tensor.floats());
             default -> throw new IllegalStateException("unhandled dtype " + tensor.dtype());
         }
         buffer.position(buffer.position() + tensor.size() * tensor.dtype().bytesPerElement());

@@ -26,11 +26,12 @@ class LayerLoweringTest {
         Tensor x = Tensor.matrix(new double[][] {{1, 2, 3, 2.5}, {2, 5, -1, 2}, {-1.5, 2.7, 3.3, -0.8}});
         CompiledGraph graph = Engine.compile(definition);
         var tape = ForwardPass.record(graph, Map.of("x", x, "y", Tensor.zeros(x.dtype(), 3, 3)));
-        Tensor relu = tape.nodes().stream().filter(n -> n.name().equals("dense1.relu")).findFirst().orElseThrow()
-                .saved().get(0);
+        // The fused dense op saves X, W and its output, ReLU(X·W + b).
+        Tensor relu = tape.nodes().stream().filter(n -> n.name().equals("dense1.dense")).findFirst().orElseThrow()
+                .saved().get(2);
         double[] expected = {4.8, 1.21, 2.385, 8.9, 0, 0.2, 1.41, 1.051, 0.026};
         for (int i = 0; i < expected.length; i++) {
-            assertThat(relu.data()[i]).isCloseTo(expected[i], within(1e-12));
+            assertThat(relu.toDoubleArray()[i]).isCloseTo(expected[i], within(1e-12));
         }
         GradientSet gradients = BackwardPass.run(tape);
         assertThat(gradients.parameters()).containsOnlyKeys("dense1.weights", "dense1.biases");
@@ -51,10 +52,10 @@ class LayerLoweringTest {
                 "dense2.biases");
         assertThat(first.parameters()).isEqualTo(second.parameters());
         double limit = Math.sqrt(6.0 / (3 + 5));
-        for (double weight : first.parameters().get("dense1.weights").data()) {
+        for (double weight : first.parameters().get("dense1.weights").toDoubleArray()) {
             assertThat(Math.abs(weight)).isLessThan(limit);
         }
-        assertThat(first.parameters().get("dense1.biases").data()).containsOnly(0.0);
+        assertThat(first.parameters().get("dense1.biases").toDoubleArray()).containsOnly(0.0);
     }
 
     @Test
@@ -70,7 +71,13 @@ class LayerLoweringTest {
                  "loss": "binary-cross-entropy"}""";
         GraphDefinition graph = GraphCompiler.lower((LayerDefinition) new DefinitionParser(Limits.DEFAULT)
                 .parse(Json.parse(definition)));
-        assertThat(graph.nodes().stream().map(NodeDefinition::name)).containsSubsequence("dense1.matmul",
+        assertThat(graph.nodes().stream().map(NodeDefinition::name)).containsSubsequence("dense1.dense", "tanh1",
+                "dropout1", "dense2.dense", "data-loss", "loss");
+        assertThat(graph.nodes().stream().filter(n -> n.name().equals("dense2.dense")).findFirst().orElseThrow()
+                .attributes()).isEqualTo(Map.of("activation", "sigmoid"));
+        GraphDefinition primitives = GraphCompiler.lowerToPrimitives((LayerDefinition) new DefinitionParser(
+                Limits.DEFAULT).parse(Json.parse(definition)));
+        assertThat(primitives.nodes().stream().map(NodeDefinition::name)).containsSubsequence("dense1.matmul",
                 "dense1.linear", "tanh1", "dropout1", "dense2.matmul", "dense2.linear", "dense2.sigmoid", "data-loss",
                 "loss");
         assertThat(graph.targets().get("y")).containsExactly(-1, 1);
@@ -89,14 +96,14 @@ class LayerLoweringTest {
         // and their gradients: 0.01·sign(W) + 0.2·W added to the weights' gradient, b added to the biases'
         double[] w = {1, -2, 0.5, 0.25, 1, -1};
         for (int i = 0; i < w.length; i++) {
-            assertThat(withPenalties.parameters().get("dense1.weights").data()[i]).isCloseTo(
-                    plain.parameters().get("dense1.weights").data()[i] + 0.01 * Math.signum(w[i]) + 0.2 * w[i],
+            assertThat(withPenalties.parameters().get("dense1.weights").toDoubleArray()[i]).isCloseTo(
+                    plain.parameters().get("dense1.weights").toDoubleArray()[i] + 0.01 * Math.signum(w[i]) + 0.2 * w[i],
                     within(1e-12));
         }
         double[] b = {0.1, 0.2, 0.3};
         for (int i = 0; i < b.length; i++) {
-            assertThat(withPenalties.parameters().get("dense1.biases").data()[i]).isCloseTo(
-                    plain.parameters().get("dense1.biases").data()[i] + b[i], within(1e-12));
+            assertThat(withPenalties.parameters().get("dense1.biases").toDoubleArray()[i]).isCloseTo(
+                    plain.parameters().get("dense1.biases").toDoubleArray()[i] + b[i], within(1e-12));
         }
     }
 }

@@ -309,27 +309,52 @@ class DenseProductsTest {
     @Test
     void rejectsArraysThatDoNotMatchTheirShapes() {
         DenseProducts products = new DenseProducts(LoopGemm.INSTANCE);
-        assertThatThrownBy(() -> products.multiply(DType.FLOAT64, new double[5], new double[6], 2, 3, 2))
+        assertThatThrownBy(() -> products.multiply(new double[5], new double[6], 2, 3, 2))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("A has 5 elements, shape [2, 3] needs 6");
-        assertThatThrownBy(() -> products.multiplyTransA(DType.FLOAT32, new double[6], new double[7], 3, 2, 2))
+        assertThatThrownBy(() -> products.multiplyTransA(new float[6], new float[7], 3, 2, 2))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("B has 7 elements, shape [3, 2] needs 6");
-        assertThatThrownBy(() -> products.multiplyTransB(DType.FLOAT64, new double[0], new double[0], -1, 0, 0))
+        assertThatThrownBy(() -> products.multiplyTransB(new double[0], new double[0], -1, 0, 0))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("negative dimension");
-        assertThatThrownBy(() -> products.multiply(DType.FLOAT64, new double[0], new double[0], 65536, 0, 65536))
+        assertThatThrownBy(() -> products.multiply(new float[0], new float[0], 65536, 0, 65536))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("more elements than an array can hold");
     }
 
+    /** The product in the dtype's own storage: double[] to dgemm, float[] to sgemm; widened for comparison. */
     private static double[] compute(DenseProducts products, DType dtype, Product product, Operands operands, int m,
             int k, int n) {
-        return switch (product) {
-            case MULTIPLY -> products.multiply(dtype, operands.a, operands.b, m, k, n);
-            case TRANS_A -> products.multiplyTransA(dtype, operands.a, operands.b, k, m, n);
-            case TRANS_B -> products.multiplyTransB(dtype, operands.a, operands.b, m, k, n);
+        if (dtype == DType.FLOAT64) {
+            return switch (product) {
+                case MULTIPLY -> products.multiply(operands.a, operands.b, m, k, n);
+                case TRANS_A -> products.multiplyTransA(operands.a, operands.b, k, m, n);
+                case TRANS_B -> products.multiplyTransB(operands.a, operands.b, m, k, n);
+            };
+        }
+        float[] a = narrow(operands.a);
+        float[] b = narrow(operands.b);
+        float[] c = switch (product) {
+            case MULTIPLY -> products.multiply(a, b, m, k, n);
+            case TRANS_A -> products.multiplyTransA(a, b, k, m, n);
+            case TRANS_B -> products.multiplyTransB(a, b, m, k, n);
         };
+        assertThat(a).as("A is not modified").isEqualTo(narrow(operands.a));
+        assertThat(b).as("B is not modified").isEqualTo(narrow(operands.b));
+        double[] wide = new double[c.length];
+        for (int i = 0; i < c.length; i++) {
+            wide[i] = c[i];
+        }
+        return wide;
+    }
+
+    private static float[] narrow(double[] values) {
+        float[] result = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            result[i] = (float) values[i];
+        }
+        return result;
     }
 
     private static long[] bits(double[] values) {

@@ -26,24 +26,24 @@ class OpHandValuesTest {
     @Test
     void addBroadcastsARowAndSumsItsGradientOverRows() {
         Tensor bias = Tensor.vector(10, 20);
-        assertThat(new Add().forward(new Tensor[] {A, bias}).output().data()).containsExactly(11, 18, 13, 24);
+        assertThat(new Add().forward(new Tensor[] {A, bias}).output().toDoubleArray()).containsExactly(11, 18, 13, 24);
         Tensor[] grads = backward(new Add(), ONES, A, bias);
-        assertThat(grads[0].data()).containsExactly(1, 1, 1, 1);
+        assertThat(grads[0].toDoubleArray()).containsExactly(1, 1, 1, 1);
         assertThat(grads[1].shape()).containsExactly(2);
-        assertThat(grads[1].data()).containsExactly(2, 2);
+        assertThat(grads[1].toDoubleArray()).containsExactly(2, 2);
     }
 
     @Test
     void subNegatesTheSecondGradient() {
-        assertThat(new Sub().forward(new Tensor[] {A, B}).output().data()).containsExactly(-4, -8, 10, -4);
+        assertThat(new Sub().forward(new Tensor[] {A, B}).output().toDoubleArray()).containsExactly(-4, -8, 10, -4);
         Tensor[] grads = backward(new Sub(), ONES, A, B);
-        assertThat(grads[0].data()).containsExactly(1, 1, 1, 1);
-        assertThat(grads[1].data()).containsExactly(-1, -1, -1, -1);
+        assertThat(grads[0].toDoubleArray()).containsExactly(1, 1, 1, 1);
+        assertThat(grads[1].toDoubleArray()).containsExactly(-1, -1, -1, -1);
     }
 
     @Test
     void mulGradientIsTheOtherInput() {
-        assertThat(new Mul().forward(new Tensor[] {A, B}).output().data()).containsExactly(5, -12, -21, 32);
+        assertThat(new Mul().forward(new Tensor[] {A, B}).output().toDoubleArray()).containsExactly(5, -12, -21, 32);
         Tensor[] grads = backward(new Mul(), ONES, A, B);
         assertThat(grads[0]).isEqualTo(B);
         assertThat(grads[1]).isEqualTo(A);
@@ -52,7 +52,7 @@ class OpHandValuesTest {
     @Test
     void mulByAScalarSumsTheScalarsGradient() {
         Tensor[] grads = backward(new Mul(), ONES, A, Tensor.scalar(3));
-        assertThat(grads[0].data()).containsExactly(3, 3, 3, 3);
+        assertThat(grads[0].toDoubleArray()).containsExactly(3, 3, 3, 3);
         assertThat(grads[1].item()).isEqualTo(1 - 2 + 3 + 4);
     }
 
@@ -60,63 +60,63 @@ class OpHandValuesTest {
     void divGradients() {
         Tensor a = Tensor.vector(6, 1);
         Tensor b = Tensor.vector(3, -2);
-        assertThat(new Div().forward(new Tensor[] {a, b}).output().data()).containsExactly(2, -0.5);
+        assertThat(new Div().forward(new Tensor[] {a, b}).output().toDoubleArray()).containsExactly(2, -0.5);
         Tensor[] grads = backward(new Div(), Tensor.vector(1, 1), a, b);
-        assertThat(grads[0].data()).containsExactly(1.0 / 3, -0.5);
-        assertThat(grads[1].data()).containsExactly(-6.0 / 9, -1.0 / 4);
+        assertThat(grads[0].toDoubleArray()).containsExactly(1.0 / 3, -0.5);
+        assertThat(grads[1].toDoubleArray()).containsExactly(-6.0 / 9, -1.0 / 4);
     }
 
     @Test
     void negGradientIsMinusOne() {
-        assertThat(new Neg().forward(new Tensor[] {A}).output().data()).containsExactly(-1, 2, -3, -4);
-        assertThat(backward(new Neg(), ONES, A)[0].data()).containsExactly(-1, -1, -1, -1);
+        assertThat(new Neg().forward(new Tensor[] {A}).output().toDoubleArray()).containsExactly(-1, 2, -3, -4);
+        assertThat(backward(new Neg(), ONES, A)[0].toDoubleArray()).containsExactly(-1, -1, -1, -1);
     }
 
     @Test
     void powGradientIsCTimesXToTheCMinusOne() {
         Tensor x = Tensor.vector(2, -3);
-        assertThat(new Pow(3).forward(new Tensor[] {x}).output().data()).containsExactly(8, -27);
-        assertThat(backward(new Pow(3), Tensor.vector(1, 1), x)[0].data()).containsExactly(12, 27);
-        assertThat(backward(new Pow(0), Tensor.vector(1, 1), x)[0].data()).containsExactly(0, 0);
+        assertThat(new Pow(3).forward(new Tensor[] {x}).output().toDoubleArray()).containsExactly(8, -27);
+        assertThat(backward(new Pow(3), Tensor.vector(1, 1), x)[0].toDoubleArray()).containsExactly(12, 27);
+        assertThat(backward(new Pow(0), Tensor.vector(1, 1), x)[0].toDoubleArray()).containsExactly(0, 0);
     }
 
     @Test
     void maxSendsTheGradientToTheLargerInputAndTiesToTheSecond() {
         Tensor a = Tensor.vector(3, 5, 2);
         Tensor b = Tensor.vector(5, 3, 2);
-        assertThat(new Maximum().forward(new Tensor[] {a, b}).output().data()).containsExactly(5, 5, 2);
+        assertThat(new Maximum().forward(new Tensor[] {a, b}).output().toDoubleArray()).containsExactly(5, 5, 2);
         Tensor[] grads = backward(new Maximum(), Tensor.vector(7, 7, 7), a, b);
-        assertThat(grads[0].data()).containsExactly(0, 7, 0);
-        assertThat(grads[1].data()).containsExactly(7, 0, 7);
+        assertThat(grads[0].toDoubleArray()).containsExactly(0, 7, 0);
+        assertThat(grads[1].toDoubleArray()).containsExactly(7, 0, 7);
     }
 
     @Test
     void reluDerivativeIsZeroAtZero() {
         Tensor x = Tensor.vector(-1, 0, 2);
-        assertThat(new Relu().forward(new Tensor[] {x}).output().data()).containsExactly(0, 0, 2);
-        assertThat(backward(new Relu(), Tensor.vector(5, 5, 5), x)[0].data()).containsExactly(0, 0, 5);
+        assertThat(new Relu().forward(new Tensor[] {x}).output().toDoubleArray()).containsExactly(0, 0, 2);
+        assertThat(backward(new Relu(), Tensor.vector(5, 5, 5), x)[0].toDoubleArray()).containsExactly(0, 0, 5);
     }
 
     @Test
     void expAndLog() {
         Tensor x = Tensor.vector(0, 1);
-        assertThat(backward(new Exp(), Tensor.vector(1, 2), x)[0].data()).containsExactly(1, 2 * Math.E);
+        assertThat(backward(new Exp(), Tensor.vector(1, 2), x)[0].toDoubleArray()).containsExactly(1, 2 * Math.E);
         Tensor y = Tensor.vector(2, 0.5);
-        assertThat(new Log().forward(new Tensor[] {y}).output().data()).containsExactly(Math.log(2), Math.log(0.5));
-        assertThat(backward(new Log(), Tensor.vector(1, 1), y)[0].data()).containsExactly(0.5, 2);
+        assertThat(new Log().forward(new Tensor[] {y}).output().toDoubleArray()).containsExactly(Math.log(2), Math.log(0.5));
+        assertThat(backward(new Log(), Tensor.vector(1, 1), y)[0].toDoubleArray()).containsExactly(0.5, 2);
     }
 
     @Test
     void matmulGradientsAreTransposedProducts() {
         Tensor x = Tensor.matrix(new double[][] {{1, 2, 3}});
         Tensor w = Tensor.matrix(new double[][] {{1, 0}, {0, 1}, {1, 1}});
-        assertThat(new MatMul().forward(new Tensor[] {x, w}).output().data()).containsExactly(4, 5);
+        assertThat(new MatMul().forward(new Tensor[] {x, w}).output().toDoubleArray()).containsExactly(4, 5);
         Tensor g = Tensor.matrix(new double[][] {{1, 10}});
         Tensor[] grads = backward(new MatMul(), g, x, w);
         // G·Wᵀ = [1·1 + 10·0, 1·0 + 10·1, 1·1 + 10·1]
-        assertThat(grads[0].data()).containsExactly(1, 10, 11);
+        assertThat(grads[0].toDoubleArray()).containsExactly(1, 10, 11);
         // Xᵀ·G = [[1, 10], [2, 20], [3, 30]]
-        assertThat(grads[1].data()).containsExactly(1, 10, 2, 20, 3, 30);
+        assertThat(grads[1].toDoubleArray()).containsExactly(1, 10, 2, 20, 3, 30);
     }
 
     @Test
@@ -128,23 +128,23 @@ class OpHandValuesTest {
     @Test
     void transposeAndItsGradient() {
         Tensor x = Tensor.matrix(new double[][] {{1, 2, 3}, {4, 5, 6}});
-        assertThat(new Transpose().forward(new Tensor[] {x}).output().data()).containsExactly(1, 4, 2, 5, 3, 6);
+        assertThat(new Transpose().forward(new Tensor[] {x}).output().toDoubleArray()).containsExactly(1, 4, 2, 5, 3, 6);
         Tensor g = Tensor.matrix(new double[][] {{1, 2}, {3, 4}, {5, 6}});
-        assertThat(backward(new Transpose(), g, x)[0].data()).containsExactly(1, 3, 5, 2, 4, 6);
+        assertThat(backward(new Transpose(), g, x)[0].toDoubleArray()).containsExactly(1, 3, 5, 2, 4, 6);
     }
 
     @Test
     void sumAndMeanWholeAndAlongAnAxis() {
         Tensor x = Tensor.matrix(new double[][] {{1, 2, 3}, {4, 5, 6}});
         assertThat(new Sum(null).forward(new Tensor[] {x}).output().item()).isEqualTo(21);
-        assertThat(new Sum(0).forward(new Tensor[] {x}).output().data()).containsExactly(5, 7, 9);
-        assertThat(new Sum(1).forward(new Tensor[] {x}).output().data()).containsExactly(6, 15);
+        assertThat(new Sum(0).forward(new Tensor[] {x}).output().toDoubleArray()).containsExactly(5, 7, 9);
+        assertThat(new Sum(1).forward(new Tensor[] {x}).output().toDoubleArray()).containsExactly(6, 15);
         assertThat(new Mean(null).forward(new Tensor[] {x}).output().item()).isEqualTo(3.5);
-        assertThat(new Mean(1).forward(new Tensor[] {x}).output().data()).containsExactly(2, 5);
-        assertThat(backward(new Sum(null), Tensor.scalar(2), x)[0].data()).containsExactly(2, 2, 2, 2, 2, 2);
-        assertThat(backward(new Sum(0), Tensor.vector(1, 2, 3), x)[0].data()).containsExactly(1, 2, 3, 1, 2, 3);
-        assertThat(backward(new Mean(1), Tensor.vector(3, 6), x)[0].data()).containsExactly(1, 1, 1, 2, 2, 2);
-        assertThat(backward(new Mean(null), Tensor.scalar(6), x)[0].data()).containsExactly(1, 1, 1, 1, 1, 1);
+        assertThat(new Mean(1).forward(new Tensor[] {x}).output().toDoubleArray()).containsExactly(2, 5);
+        assertThat(backward(new Sum(null), Tensor.scalar(2), x)[0].toDoubleArray()).containsExactly(2, 2, 2, 2, 2, 2);
+        assertThat(backward(new Sum(0), Tensor.vector(1, 2, 3), x)[0].toDoubleArray()).containsExactly(1, 2, 3, 1, 2, 3);
+        assertThat(backward(new Mean(1), Tensor.vector(3, 6), x)[0].toDoubleArray()).containsExactly(1, 1, 1, 2, 2, 2);
+        assertThat(backward(new Mean(null), Tensor.scalar(6), x)[0].toDoubleArray()).containsExactly(1, 1, 1, 1, 1, 1);
     }
 
     @Test
@@ -165,13 +165,13 @@ class OpHandValuesTest {
         Tensor[] grads = backward(new SoftmaxCrossEntropy(), Tensor.scalar(1), z, targets);
         double[] expected = {-0.1, 0.0333, 0.0667, 0.0333, -0.1667, 0.1333, 0.0067, -0.0333, 0.0267};
         for (int i = 0; i < expected.length; i++) {
-            assertThat(grads[0].data()[i]).isCloseTo(expected[i], within(5e-5));
+            assertThat(grads[0].toDoubleArray()[i]).isCloseTo(expected[i], within(5e-5));
         }
         assertThat(grads[1]).as("targets are not differentiated").isNull();
 
         Tensor oneHot = Tensor.matrix(new double[][] {{1, 0, 0}, {0, 1, 0}, {0, 1, 0}});
-        assertThat(backward(new SoftmaxCrossEntropy(), Tensor.scalar(1), z, oneHot)[0].data())
-                .containsExactly(grads[0].data(), within(1e-16));
+        assertThat(backward(new SoftmaxCrossEntropy(), Tensor.scalar(1), z, oneHot)[0].toDoubleArray())
+                .containsExactly(grads[0].toDoubleArray(), within(1e-16));
     }
 
     @Test
@@ -196,18 +196,18 @@ class OpHandValuesTest {
         Tensor t = Tensor.vector(0, 2, 5, 4);
         assertThat(new MeanSquaredError().forward(new Tensor[] {p, t}).output().item()).isEqualTo((1 + 0 + 4 + 0) / 4.0);
         Tensor[] grads = backward(new MeanSquaredError(), Tensor.scalar(1), p, t);
-        assertThat(grads[0].data()).containsExactly(0.5, 0, -1, 0);
-        assertThat(grads[1].data()).containsExactly(new double[] {-0.5, 0, 1, 0}, within(0.0));
+        assertThat(grads[0].toDoubleArray()).containsExactly(0.5, 0, -1, 0);
+        assertThat(grads[1].toDoubleArray()).containsExactly(new double[] {-0.5, 0, 1, 0}, within(0.0));
     }
 
     @Test
     void opSetKnowsEveryOpByNameAndRejectsOthers() {
         assertThat(OpSet.NAMES).containsExactly("abs", "add", "binary-cross-entropy", "categorical-cross-entropy",
-                "clip", "div", "dropout", "exp", "log", "matmul", "max", "mean", "mean-absolute-error",
+                "clip", "dense", "div", "dropout", "exp", "log", "matmul", "max", "mean", "mean-absolute-error",
                 "mean-squared-error", "min", "mul", "neg", "pow", "reduce-max", "relu", "reshape", "sigmoid", "softmax",
                 "softmax-cross-entropy", "sqrt", "sub", "sum", "tanh", "transpose");
         Map<String, double[]> attributes = Map.of("pow", new double[] {2}, "clip", new double[] {-1, 1},
-                "reshape", new double[] {-1}, "dropout", new double[] {0.5, 0, 7});
+                "reshape", new double[] {-1}, "dropout", new double[] {0.5, 0, 7}, "dense", new double[] {1});
         for (String name : OpSet.NAMES) {
             Op op = OpSet.fromTape(name, attributes.getOrDefault(name, new double[0]));
             assertThat(op.name()).isEqualTo(name);

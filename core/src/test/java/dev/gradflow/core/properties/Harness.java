@@ -11,6 +11,7 @@ import dev.gradflow.core.graph.Limits;
 import dev.gradflow.core.graph.NestedArrays;
 import dev.gradflow.core.graph.NodeKind;
 import dev.gradflow.core.ops.Clip;
+import dev.gradflow.core.ops.Dense;
 import dev.gradflow.core.ops.ReduceMax;
 import dev.gradflow.core.tape.BackwardPass;
 import dev.gradflow.core.tape.ForwardPass;
@@ -175,8 +176,8 @@ final class Harness {
             Tensor n = entry.getValue()[1];
             assertThat(a.shape()).as("shape of the gradient of %s", entry.getKey()).isEqualTo(n.shape());
             for (int i = 0; i < a.size(); i++) {
-                double x = a.data()[i];
-                double y = n.data()[i];
+                double x = a.toDoubleArray()[i];
+                double y = n.toDoubleArray()[i];
                 double error = Math.abs(x - y) / Math.max(floor, Math.max(Math.abs(x), Math.abs(y)));
                 worst = Math.max(worst, error);
                 if (Math.max(Math.abs(x), Math.abs(y)) < floor) {
@@ -205,7 +206,7 @@ final class Harness {
         double magnitude = 0;
         for (Tensor value : values) {
             double sum = 0;
-            for (double v : value.data()) {
+            for (double v : value.toDoubleArray()) {
                 sum += Math.abs(v);
             }
             magnitude = Math.max(magnitude, sum);
@@ -260,7 +261,7 @@ final class Harness {
     }
 
     private static Tensor perturbed(Tensor value, int element, double step) {
-        double[] data = value.data().clone();
+        double[] data = value.toDoubleArray().clone();
         data[element] += step;
         return Tensor.of(value.dtype(), value.shape(), data);
     }
@@ -302,8 +303,8 @@ final class Harness {
             assertThat(single.dtype()).as("dtype of %s in the float32 run", entry.getKey()).isEqualTo(DType.FLOAT32);
             assertThat(single.shape()).as("shape of %s", entry.getKey()).isEqualTo(dbl.shape());
             for (int i = 0; i < single.size(); i++) {
-                double x = single.data()[i];
-                double y = dbl.data()[i];
+                double x = single.toDoubleArray()[i];
+                double y = dbl.toDoubleArray()[i];
                 double error = Math.abs(x - y) / Math.max(1, Math.abs(y));
                 worst = Math.max(worst, error);
                 if (!(error <= FLOAT32_TOLERANCE)) {
@@ -356,6 +357,14 @@ final class Harness {
             Tensor a = values[in[0]];
             switch (node.op().name()) {
                 case "relu" -> distance = Math.min(distance, min(a, Math::abs));
+                case "dense" -> {
+                    // ReLU's kink is at a pre-activation x·W + b of 0; the smooth activations have none.
+                    if (((Dense) node.op()).activation() == Dense.Activation.RELU) {
+                        Tensor z = new Dense(Dense.Activation.LINEAR).forward(new Tensor[] {a, values[in[1]],
+                                values[in[2]]}).output();
+                        distance = Math.min(distance, min(z, Math::abs));
+                    }
+                }
                 case "abs" -> {
                     // An exact 0 of a parameter under abs is no kink for the stencil (see the class comment).
                     boolean parameter = graph.nodes().get(in[0]).kind() == NodeKind.PARAMETER;
@@ -365,7 +374,7 @@ final class Harness {
                 case "max", "min" -> {
                     // max(v, v) of one node is no kink: both arguments move together.
                     if (in[0] != in[1]) {
-                        distance = Math.min(distance, min(Broadcast.apply(a, values[in[1]], (x, y) -> x - y),
+                        distance = Math.min(distance, min(Broadcast.apply(a, values[in[1]], Broadcast.Arithmetic.SUB),
                                 Math::abs));
                     }
                 }
@@ -377,7 +386,7 @@ final class Harness {
                 case "reduce-max" -> distance = Math.min(distance, maxGap(a, ((ReduceMax) node.op()).axis()));
                 case "mean-absolute-error" -> {
                     if (in[0] != in[1]) {
-                        distance = Math.min(distance, min(Broadcast.apply(a, values[in[1]], (x, y) -> x - y),
+                        distance = Math.min(distance, min(Broadcast.apply(a, values[in[1]], Broadcast.Arithmetic.SUB),
                                 Math::abs));
                     }
                 }
@@ -393,7 +402,7 @@ final class Harness {
 
     private static double min(Tensor tensor, DoubleUnaryOperator f) {
         double result = Double.POSITIVE_INFINITY;
-        for (double v : tensor.data()) {
+        for (double v : tensor.toDoubleArray()) {
             result = Math.min(result, f.applyAsDouble(v));
         }
         return result;
@@ -402,7 +411,7 @@ final class Harness {
     /** The smallest gap between the largest and the second-largest element of any group reduce-max reduces. */
     private static double maxGap(Tensor input, Integer axis) {
         int[] shape = input.shape();
-        double[] a = input.data();
+        double[] a = input.toDoubleArray();
         int outer = 1;
         int length = a.length;
         int inner = 1;

@@ -407,6 +407,30 @@ class OpPropertiesTest {
                 .flatMap(shapes -> binaryOn(shapes, "matmul", signed(), signed()));
     }
 
+    /** X [m, k], W [k, n], b [n] and each activation; ReLU's kink is at a pre-activation of 0 (see Harness). */
+    @Property(tries = TRIES)
+    @Covers("dense")
+    void dense(@ForAll("dense") OpCase sample) {
+        check(sample);
+    }
+
+    @Provide
+    Arbitrary<OpCase> dense() {
+        Arbitrary<Integer> dim = Arbitraries.integers().between(1, 5);
+        Arbitrary<String> activation = Arbitraries.of("linear", "relu", "sigmoid", "tanh");
+        return Combinators.combine(dim, dim, dim, activation).as((m, k, n, f) -> new Object[] {m, k, n, f})
+                .flatMap(p -> {
+                    int m = (int) p[0];
+                    int k = (int) p[1];
+                    int n = (int) p[2];
+                    return Combinators.combine(tensor(new int[] {m, k}, signed()), tensor(new int[] {k, n}, signed()),
+                            tensor(new int[] {n}, signed()), differentiable(), differentiable(), differentiable(),
+                            seed(), seed()).as((x, w, b, rx, rw, rb, s, t) -> new OpCase("dense",
+                                    Map.of("activation", p[3]), List.of(new Operand("x", rx, x),
+                                            new Operand("w", rw, w), new Operand("b", rb, b)), s, t));
+                });
+    }
+
     @Property(tries = TRIES)
     @Covers("transpose")
     void transpose(@ForAll("transpose") OpCase sample) {

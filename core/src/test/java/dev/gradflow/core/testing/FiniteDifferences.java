@@ -55,8 +55,8 @@ public final class FiniteDifferences {
     public static double maxRelativeError(Tensor analytic, Tensor numeric, double floor) {
         double worst = 0;
         for (int i = 0; i < analytic.size(); i++) {
-            double a = analytic.data()[i];
-            double b = numeric.data()[i];
+            double a = analytic.toDoubleArray()[i];
+            double b = numeric.toDoubleArray()[i];
             double scale = Math.max(Math.abs(a), Math.abs(b));
             if (scale >= floor) {
                 worst = Math.max(worst, Math.abs(a - b) / scale);
@@ -85,7 +85,7 @@ public final class FiniteDifferences {
     }
 
     private static Tensor perturbed(Tensor value, int element, double step) {
-        double[] data = value.data().clone();
+        double[] data = value.toDoubleArray().clone();
         data[element] += step;
         return Tensor.of(value.dtype(), value.shape(), data);
     }
