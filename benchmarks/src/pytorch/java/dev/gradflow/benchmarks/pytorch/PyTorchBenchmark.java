@@ -83,7 +83,7 @@ public class PyTorchBenchmark {
 
         manager = NDManager.newBaseManager("PyTorch");
         x = array(feeds.get("x"));
-        double[] ids = feeds.get("y").data();
+        double[] ids = feeds.get("y").toDoubleArray();
         long[] idColumn = new long[ids.length];
         for (int i = 0; i < ids.length; i++) {
             idColumn[i] = (long) ids[i];
@@ -177,7 +177,7 @@ public class PyTorchBenchmark {
         for (int i = 0; i < shape.length; i++) {
             shape[i] = tensor.dim(i);
         }
-        double[] data = tensor.data();
+        double[] data = tensor.toDoubleArray();
         if (tensor.dtype() == DType.FLOAT64) {
             return manager.create(data, new Shape(shape));
         }
@@ -196,12 +196,12 @@ public class PyTorchBenchmark {
             scope.suppressNotUsedWarning();
             Result actual = lossAndGradients();
             compare(report, "loss", new double[] {expected.output().item()}, new double[] {actual.loss}, tolerance);
-            compare(report, "x", expected.inputs().get("x").data(), values(actual.inputGradient), tolerance);
+            compare(report, "x", expected.inputs().get("x").toDoubleArray(), values(actual.inputGradient), tolerance);
             for (int i = 0; i < weights.size(); i++) {
                 String layer = "dense" + (i + 1);
-                compare(report, layer + ".weights", expected.parameters().get(layer + ".weights").data(),
+                compare(report, layer + ".weights", expected.parameters().get(layer + ".weights").toDoubleArray(),
                         values(actual.weightGradients.get(i)), tolerance);
-                compare(report, layer + ".biases", expected.parameters().get(layer + ".biases").data(),
+                compare(report, layer + ".biases", expected.parameters().get(layer + ".biases").toDoubleArray(),
                         values(actual.biasGradients.get(i)), tolerance);
             }
         }
