@@ -13,6 +13,8 @@ import io.smallrye.reactive.messaging.kafka.Record;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
@@ -62,19 +64,33 @@ public class KafkaListeners {
     }
 
     private void count(String channel, String outcome) {
-        Counter.builder("gradflow.records.processed").description("Records consumed and handled")
-                .tag("channel", channel).tag("outcome", outcome).register(meters).increment();
+        count(channel, outcome, 1);
     }
 
+    private void count(String channel, String outcome, int records) {
+        Counter.builder("gradflow.records.processed").description("Records consumed and handled")
+                .tag("channel", channel).tag("outcome", outcome).register(meters).increment(records);
+    }
+
+    /**
+     * Answers arrive as each poll returns them (batch mode), so a busy pipeline costs the gateway one worker hand-off
+     * per poll, not one per answer: the gateway reads every answer of every network.
+     */
     @Incoming("gradients")
     @Blocking
-    public void gradients(Record<String, byte[]> record) {
-        try {
-            results.answered(GradientRecord.decode(record.value()));
-            count("gradients", "ok");
-        } catch (IllegalArgumentException e) {
-            LOG.warnf("skipping an unreadable gradient record: %s", e.getMessage());
-            count("gradients", "skipped");
+    public void gradients(ConsumerRecords<String, byte[]> records) {
+        int ok = 0;
+        int skipped = 0;
+        for (ConsumerRecord<String, byte[]> record : records) {
+            try {
+                results.answered(GradientRecord.decode(record.value()));
+                ok++;
+            } catch (IllegalArgumentException e) {
+                LOG.warnf("skipping an unreadable gradient record: %s", e.getMessage());
+                skipped++;
+            }
         }
+        count("gradients", "ok", ok);
+        count("gradients", "skipped", skipped);
     }
 }
