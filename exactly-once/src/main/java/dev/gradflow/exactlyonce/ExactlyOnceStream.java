@@ -287,12 +287,11 @@ public final class ExactlyOnceStream implements AutoCloseable {
             return producer;
         }
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        List<Future<RecordMetadata>> sends = new ArrayList<>(results.size());
         long started = System.nanoTime();
         try {
             producer.beginTransaction();
             for (Result result : results) {
-                sends.add(producer.send(output(result)));
+                noteIfOversized(result, producer.send(output(result)));
                 offsets.put(partitionOf(result.input()), new OffsetAndMetadata(result.input().offset() + 1));
             }
             producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
@@ -309,7 +308,6 @@ public final class ExactlyOnceStream implements AutoCloseable {
             return producer;
         } catch (KafkaException e) {
             metrics.aborted();
-            noteOversizedOutputs(results, sends);
             LOG.warn("transaction of {} records aborted, they will be processed again: {}", results.size(),
                     e.toString());
             KafkaProducer<String, byte[]> next = abortOrReplace(producer);
@@ -328,27 +326,23 @@ public final class ExactlyOnceStream implements AutoCloseable {
 
     /**
      * A record the producer refuses as too large would abort every retry the same way; remember it so that the
-     * retry dead-letters the input with the reason instead.
+     * retry dead-letters the input with the reason instead. The producer refuses such a record in {@code send}
+     * itself, with a future that has already failed; the other records of the transaction fail only later, with the
+     * transaction, and are not to blame.
      */
-    private void noteOversizedOutputs(List<Result> results, List<Future<RecordMetadata>> sends) {
-        for (int i = 0; i < sends.size(); i++) {
-            Future<RecordMetadata> send = sends.get(i);
-            if (!send.isDone()) {
-                continue;
+    private void noteIfOversized(Result result, Future<RecordMetadata> send) {
+        if (!send.isDone()) {
+            return;
+        }
+        try {
+            send.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RecordTooLargeException tooLarge) {
+                oversizedOutputs.put(coordinates(result.input()), "its output for " + settings.outputTopic() + " ("
+                        + outputSize(result) + " bytes) was refused as too large: " + tooLarge.getMessage());
             }
-            try {
-                send.get();
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof RecordTooLargeException tooLarge) {
-                    Result result = results.get(i);
-                    int size = result.outcome() instanceof Outcome.Answer answer ? answer.value().length : -1;
-                    oversizedOutputs.put(coordinates(result.input()), "its output for " + settings.outputTopic()
-                            + " (" + size + " bytes) was refused as too large: " + tooLarge.getMessage());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
