@@ -22,56 +22,14 @@ public record Log() implements Op {
     @Override
     public Forward forward(Tensor[] inputs) {
         Tensor a = inputs[0];
-        Tensor output = switch (a.dtype()) {
-            case FLOAT64 -> {
-                double[] xs = a.doubles();
-                double[] out = new double[xs.length];
-                for (int i = 0; i < out.length; i++) {
-                    double x = xs[i];
-                    out[i] = Math.log(x);
-                }
-                yield Tensor.ofDoubles(a.shape(), out);
-            }
-            case FLOAT32 -> {
-                float[] xs = a.floats();
-                float[] out = new float[xs.length];
-                for (int i = 0; i < out.length; i++) {
-                    double x = xs[i];
-                    out[i] = (float) (Math.log(x));
-                }
-                yield Tensor.ofFloats(a.shape(), out);
-            }
-        };
+        Tensor output = Elementwise.map(a, x -> Math.log(x));
         return Forward.of(output, a);
     }
 
     @Override
     public Tensor[] backward(BackwardContext context, Tensor gradient) {
         Tensor saved = context.saved(0);
-        Tensor result = switch (gradient.dtype()) {
-            case FLOAT64 -> {
-                double[] gs = gradient.doubles();
-                double[] ss = saved.doubles();
-                double[] out = new double[gs.length];
-                for (int i = 0; i < out.length; i++) {
-                    double g = gs[i];
-                    double s = ss[i];
-                    out[i] = g / s;
-                }
-                yield Tensor.ofDoubles(gradient.shape(), out);
-            }
-            case FLOAT32 -> {
-                float[] gs = gradient.floats();
-                float[] ss = saved.floats();
-                float[] out = new float[gs.length];
-                for (int i = 0; i < out.length; i++) {
-                    double g = gs[i];
-                    double s = ss[i];
-                    out[i] = (float) (g / s);
-                }
-                yield Tensor.ofFloats(gradient.shape(), out);
-            }
-        };
+        Tensor result = Elementwise.combine(gradient, saved, (g, s) -> g / s);
         return new Tensor[] {result};
     }
 }
