@@ -5,7 +5,9 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 
@@ -22,6 +24,8 @@ final class StreamMetrics {
     private final Timer commitTime;
     private final Counter bytesIn;
     private final Counter bytesOut;
+    /** Written by the stream's loop thread only. */
+    private final Map<String, Counter> processed = new HashMap<>();
 
     StreamMetrics(MeterRegistry meters, String channel, IntSupplier inFlight, IntSupplier assignedPartitions) {
         this.meters = meters;
@@ -50,12 +54,17 @@ final class StreamMetrics {
         commitTime.record(nanos, TimeUnit.NANOSECONDS);
         bytesIn.increment(inputBytes);
         bytesOut.increment(outputBytes);
+        Map<String, Integer> byLabel = new HashMap<>();
         for (Outcome outcome : outcomes) {
-            // Micrometer returns the registered counter for a name and tags it has seen, so this allocates only
-            // the first time an outcome label appears.
-            Counter.builder("gradflow.records.processed").description("Records consumed and handled")
-                    .tag("channel", channel).tag("outcome", outcome.label()).register(meters).increment();
+            byLabel.merge(outcome.label(), 1, Integer::sum);
         }
+        // One counter lookup per outcome label and transaction, not per record.
+        byLabel.forEach((label, count) -> processed.computeIfAbsent(label, this::processedCounter).increment(count));
+    }
+
+    private Counter processedCounter(String label) {
+        return Counter.builder("gradflow.records.processed").description("Records consumed and handled")
+                .tag("channel", channel).tag("outcome", label).register(meters);
     }
 
     void aborted() {
