@@ -24,7 +24,8 @@
 # Every server listens on 127.0.0.1 on a free port. The table, the driver's output and every server's log go to
 # benchmarks/target/pipeline/<time>/. Environment: JAVA (default java), GRADFLOW_REBUILD=1 to rebuild regardless,
 # GRADFLOW_SERVICE_HEAP (default 1g) for each service's -Xmx, GRADFLOW_SERVICE_OPTS for more JVM options of every
-# service (e.g. -Dgradflow.blas.threads=1).
+# service (e.g. -Dgradflow.blas.threads=1), GRADFLOW_BROKER_OPTS for the broker's JVM, where
+# -Dgradflow.kafka.broker.<name>=<value> sets a broker property.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -127,7 +128,8 @@ kafka_port=$(free_port)
 kafka_controller_port=$(free_port)
 bootstrap="127.0.0.1:$kafka_port"
 echo "==> Starting Kafka on $bootstrap"
-"$java" -Xmx1g -Dgradflow.kafka.controller.port="$kafka_controller_port" \
+# shellcheck disable=SC2086 # GRADFLOW_BROKER_OPTS is a list of JVM options
+"$java" -Xmx1g -Dgradflow.kafka.controller.port="$kafka_controller_port" ${GRADFLOW_BROKER_OPTS:-} \
   -cp "kafka-broker/target/gradflow-kafka-broker-0.1.0-SNAPSHOT.jar:kafka-broker/target/lib/*" \
   dev.gradflow.kafka.broker.KafkaBrokerMain "$kafka_port" >"$logs/kafka.log" 2>&1 &
 pids+=($!); names+=(kafka)

@@ -16,11 +16,16 @@ import java.nio.file.Path;
  * with the {@code target/lib} classpath, which contains slf4j-simple); override with
  * {@code -Dorg.slf4j.simpleLogger.defaultLogLevel=info}. SIGTERM and Ctrl-C shut the broker down
  * cleanly.
+ *
+ * <p>A system property {@value #BROKER_PROPERTY_PREFIX}{@code <name>} sets the broker property {@code <name>},
+ * over the embedded broker's own choice, e.g. {@code -Dgradflow.kafka.broker.add.partitions.to.txn.retry.backoff.ms=20}
+ * to measure the broker's default.
  */
 public final class KafkaBrokerMain {
 
     public static final String PORT_PROPERTY = "gradflow.kafka.port";
     public static final String CONTROLLER_PORT_PROPERTY = "gradflow.kafka.controller.port";
+    public static final String BROKER_PROPERTY_PREFIX = "gradflow.kafka.broker.";
     static final int DEFAULT_PORT = 9092;
 
     private KafkaBrokerMain() {
@@ -45,6 +50,9 @@ public final class KafkaBrokerMain {
         if (args.length > 1) {
             builder.logDir(Path.of(args[1]));
         }
+        System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith(BROKER_PROPERTY_PREFIX))
+                .forEach(name -> builder.property(name.substring(BROKER_PROPERTY_PREFIX.length()),
+                        System.getProperty(name)));
         EmbeddedKafkaBroker broker = builder.build();
         // Registered before start so that Ctrl-C during startup also removes the temporary log dir.
         Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "kafka-broker-shutdown"));
