@@ -1,9 +1,11 @@
 package dev.gradflow.exactlyonce;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -103,6 +105,10 @@ public final class ExactlyOnceStream implements AutoCloseable {
     private volatile int inFlight;
     private volatile int assigned;
     private KafkaConsumer<String, byte[]> consumer;
+    private final MeterRegistry meters;
+    /** The Kafka clients' own metrics (fetch lag, request latency, ...) in the service's registry. */
+    private KafkaClientMetrics consumerMetrics;
+    private KafkaClientMetrics producerMetrics;
 
     private ExactlyOnceStream(StreamSettings settings, Map<String, ?> clientProperties, Optional<String> instanceId,
             RecordHandler handler, MeterRegistry meters) {
@@ -112,6 +118,7 @@ public final class ExactlyOnceStream implements AutoCloseable {
         this.memberName = settings.groupId() + "-" + instanceId.filter(id -> !id.isBlank())
                 .orElseGet(() -> UUID.randomUUID().toString());
         this.handler = handler;
+        this.meters = meters;
         this.metrics = new StreamMetrics(meters, settings.inputTopic(), () -> inFlight, () -> assigned);
         this.worker = Executors.newSingleThreadExecutor(runnable -> daemon(runnable, memberName + "-worker"));
         this.loop = daemon(this::run, memberName + "-loop");
@@ -142,6 +149,15 @@ public final class ExactlyOnceStream implements AutoCloseable {
         return current;
     }
 
+    /**
+     * Declares the classes of failure the handler's answers may report, so that their counters exist at zero from the
+     * start and an alert on their increase fires at the first failure.
+     */
+    public ExactlyOnceStream expectFailures(Collection<String> reasons) {
+        metrics.expectFailures(reasons);
+        return this;
+    }
+
     /** The {@code transactional.id} and, for a static member, the {@code group.instance.id} of this instance. */
     public String memberName() {
         return memberName;
@@ -166,6 +182,8 @@ public final class ExactlyOnceStream implements AutoCloseable {
         KafkaProducer<String, byte[]> producer = null;
         try {
             consumer = new KafkaConsumer<>(consumerProperties(), new StringDeserializer(), new ByteArrayDeserializer());
+            consumerMetrics = new KafkaClientMetrics(consumer);
+            consumerMetrics.bindTo(meters);
             producer = newProducer();
             if (producer == null) {
                 return;
@@ -228,14 +246,16 @@ public final class ExactlyOnceStream implements AutoCloseable {
         if (epochOf(partitionOf(record)) == epoch) {
             String oversized = oversizedOutputs.remove(coordinates(record));
             try {
-                outcome = oversized != null ? new Outcome.DeadLetter(oversized) : handler.handle(record);
+                outcome = oversized != null ? new Outcome.DeadLetter(oversized, Outcome.Cause.TOO_LARGE)
+                        : handler.handle(record);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (RuntimeException e) {
                 // A bug, not bad input: retrying would fail the same way forever, so the record is dead-lettered
                 // with the error and the stream goes on.
                 LOG.error("dead-lettering {} after an unexpected error", coordinates(record), e);
-                outcome = new Outcome.DeadLetter("unexpected error while processing the record: " + e);
+                outcome = new Outcome.DeadLetter("unexpected error while processing the record: " + e,
+                        Outcome.Cause.UNEXPECTED_ERROR);
             }
         }
         finished.add(new Result(record, epoch, outcome));
@@ -296,15 +316,21 @@ public final class ExactlyOnceStream implements AutoCloseable {
             }
             producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
             producer.commitTransaction();
+            long committedAt = System.currentTimeMillis();
             long inputBytes = 0;
             long outputBytes = 0;
             List<Outcome> outcomes = new ArrayList<>(results.size());
+            List<Long> submittedAt = new ArrayList<>(results.size());
             for (Result result : results) {
                 inputBytes += sizeOf(result.input());
                 outputBytes += outputSize(result);
                 outcomes.add(result.outcome());
+                if (result.outcome() instanceof Outcome.Answer && result.input().timestamp() >= 0) {
+                    submittedAt.add(result.input().timestamp());
+                }
             }
             metrics.committed(outcomes, inputBytes, outputBytes, System.nanoTime() - started);
+            metrics.answered(submittedAt, committedAt);
             return producer;
         } catch (KafkaException e) {
             metrics.aborted();
@@ -318,7 +344,11 @@ public final class ExactlyOnceStream implements AutoCloseable {
 
     private ProducerRecord<String, byte[]> output(Result result) {
         if (result.outcome() instanceof Outcome.Answer answer) {
-            return new ProducerRecord<>(settings.outputTopic(), answer.key(), answer.value());
+            // The answer keeps its input's timestamp, as Kafka Streams does: a batch's submission time travels
+            // through every stage, and the last one measures the end-to-end latency from it.
+            long timestamp = result.input().timestamp();
+            return new ProducerRecord<>(settings.outputTopic(), null, timestamp >= 0 ? timestamp : null,
+                    answer.key(), answer.value());
         }
         Outcome.DeadLetter deadLetter = (Outcome.DeadLetter) result.outcome();
         return DeadLetters.of(settings.deadLetterTopic(), result.input(), deadLetter.reason());
@@ -400,12 +430,22 @@ public final class ExactlyOnceStream implements AutoCloseable {
             try {
                 // Aborts whatever a previous instance with the same transactional id left open, and fences it.
                 producer.initTransactions();
+                bindProducerMetrics(producer);
                 return producer;
             } catch (RuntimeException e) {
                 producer.close(Duration.ZERO);
                 throw e;
             }
         });
+    }
+
+    /** Replaces the meters of a replaced producer, which would otherwise report a closed client forever. */
+    private void bindProducerMetrics(KafkaProducer<String, byte[]> producer) {
+        if (producerMetrics != null) {
+            producerMetrics.close();
+        }
+        producerMetrics = new KafkaClientMetrics(producer);
+        producerMetrics.bindTo(meters);
     }
 
     /** Retries a Kafka call that fails while the broker is unreachable; null when the stream stops first. */
@@ -481,6 +521,11 @@ public final class ExactlyOnceStream implements AutoCloseable {
     }
 
     private void closeClients(KafkaProducer<String, byte[]> producer) {
+        for (KafkaClientMetrics clientMetrics : new KafkaClientMetrics[] {producerMetrics, consumerMetrics}) {
+            if (clientMetrics != null) {
+                clientMetrics.close();
+            }
+        }
         if (producer != null) {
             try {
                 producer.close(Duration.ofSeconds(5));

@@ -5,9 +5,13 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 
@@ -24,8 +28,13 @@ final class StreamMetrics {
     private final Timer commitTime;
     private final Counter bytesIn;
     private final Counter bytesOut;
+    private final Counter samples;
+    private final Timer latency;
     /** Written by the stream's loop thread only. */
     private final Map<String, Counter> processed = new HashMap<>();
+    /** Also written once by {@link #expectFailures}, from the thread that starts the stream. */
+    private final Map<String, Counter> failures = new ConcurrentHashMap<>();
+    private final Map<Outcome.Cause, Counter> deadLetters = new EnumMap<>(Outcome.Cause.class);
 
     StreamMetrics(MeterRegistry meters, String channel, IntSupplier inFlight, IntSupplier assignedPartitions) {
         this.meters = meters;
@@ -38,6 +47,18 @@ final class StreamMetrics {
         commitTime = Timer.builder("gradflow.transaction.time")
                 .description("Time from the start of a transaction to its commit").tag("channel", channel)
                 .publishPercentileHistogram().register(meters);
+        samples = Counter.builder("gradflow.samples.processed")
+                .description("Samples (batch rows) in answers committed").tag("channel", channel).register(meters);
+        latency = Timer.builder("gradflow.end.to.end.latency")
+                .description("Time from a batch's submission (its record's timestamp, which every stage passes on) to "
+                        + "the commit of this stage's answer; for the tapes channel, to its gradients")
+                .tag("channel", channel).publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(5))
+                .register(meters);
+        // Registered at zero, so that the first dead letter shows as an increase, not as a new series.
+        for (Outcome.Cause cause : Outcome.Cause.values()) {
+            deadLetters.put(cause, deadLetterCounter(cause));
+        }
         bytesIn = bytes("in");
         bytesOut = bytes("out");
         Gauge.builder("gradflow.records.in.flight", inFlight::getAsInt)
@@ -55,11 +76,48 @@ final class StreamMetrics {
         bytesIn.increment(inputBytes);
         bytesOut.increment(outputBytes);
         Map<String, Integer> byLabel = new HashMap<>();
+        Map<String, Integer> byFailure = new HashMap<>();
+        Map<Outcome.Cause, Integer> byCause = new EnumMap<>(Outcome.Cause.class);
+        long answeredSamples = 0;
         for (Outcome outcome : outcomes) {
             byLabel.merge(outcome.label(), 1, Integer::sum);
+            if (outcome instanceof Outcome.Answer answer) {
+                answeredSamples += answer.samples();
+                if (answer.isFailed()) {
+                    byFailure.merge(answer.failureReason(), 1, Integer::sum);
+                }
+            } else if (outcome instanceof Outcome.DeadLetter deadLetter) {
+                byCause.merge(deadLetter.cause(), 1, Integer::sum);
+            }
         }
-        // One counter lookup per outcome label and transaction, not per record.
+        samples.increment(answeredSamples);
+        // One counter lookup per tag value and transaction, not per record.
         byLabel.forEach((label, count) -> processed.computeIfAbsent(label, this::processedCounter).increment(count));
+        byFailure.forEach((reason, count) -> failures.computeIfAbsent(reason, this::failureCounter).increment(count));
+        byCause.forEach((cause, count) -> deadLetters.computeIfAbsent(cause, this::deadLetterCounter).increment(count));
+    }
+
+    /** Registers the failure counters of these classes at zero, so that a first failure shows as an increase. */
+    void expectFailures(Collection<String> reasons) {
+        reasons.forEach(reason -> failures.computeIfAbsent(reason, this::failureCounter));
+    }
+
+    /** The latency of each committed answer, from the submission times its input records carry. */
+    void answered(List<Long> submittedAtMillis, long committedAtMillis) {
+        for (long submittedAt : submittedAtMillis) {
+            // A producer's clock may run ahead of this one; such a batch did not arrive before it was sent.
+            latency.record(Math.max(0, committedAtMillis - submittedAt), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private Counter failureCounter(String reason) {
+        return Counter.builder("gradflow.failures").description("Answers that report a failure, by class of failure")
+                .tag("channel", channel).tag("reason", reason).register(meters);
+    }
+
+    private Counter deadLetterCounter(Outcome.Cause cause) {
+        return Counter.builder("gradflow.dead.letters").description("Records dead-lettered, by class of reason")
+                .tag("channel", channel).tag("reason", cause.tag()).register(meters);
     }
 
     private Counter processedCounter(String label) {

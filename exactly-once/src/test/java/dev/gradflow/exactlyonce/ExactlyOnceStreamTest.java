@@ -69,15 +69,20 @@ class ExactlyOnceStreamTest {
     /** Upper-cases the value; keys the answer by the input's value so that tests can find it. */
     private static Outcome upperCase(ConsumerRecord<String, byte[]> record) {
         String value = new String(record.value(), StandardCharsets.UTF_8);
-        return new Outcome.Answer(value, value.toUpperCase().getBytes(StandardCharsets.UTF_8), "ok");
+        return Outcome.Answer.ok(value, value.toUpperCase().getBytes(StandardCharsets.UTF_8), 2);
     }
 
+    /** An hour before the test, so that answers' timestamps show whether they came from their inputs. */
+    private static final long SUBMITTED_AT = System.currentTimeMillis() - 3_600_000;
+
+    /** Records "record-i" keyed "key-i", each with the timestamp {@code SUBMITTED_AT + i}. */
     private static void produce(String topic, int from, int to) {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
                 broker.bootstrapServers(), "max.in.flight.requests.per.connection", "1"), new StringSerializer(),
                 new ByteArraySerializer())) {
             for (int i = from; i < to; i++) {
-                producer.send(new ProducerRecord<>(topic, "key-" + i, ("record-" + i).getBytes(StandardCharsets.UTF_8)));
+                producer.send(new ProducerRecord<>(topic, null, SUBMITTED_AT + i, "key-" + i,
+                        ("record-" + i).getBytes(StandardCharsets.UTF_8)));
             }
             producer.flush();
         }
@@ -133,6 +138,8 @@ class ExactlyOnceStreamTest {
             assertThat(countByKey(answers)).hasSize(400).allSatisfy((key, count) -> assertThat(count).isOne());
             assertThat(answers).allSatisfy(answer -> assertThat(new String(answer.value(), StandardCharsets.UTF_8))
                     .isEqualTo(answer.key().toUpperCase()));
+            assertThat(answers).as("every answer keeps its input's timestamp").allSatisfy(answer -> assertThat(
+                    answer.timestamp()).isEqualTo(SUBMITTED_AT + Integer.parseInt(answer.key().substring(7))));
             assertThat(stream.health().isUp()).isTrue();
             assertThat(stream.memberName()).isEqualTo("once-group-a");
         }
@@ -140,6 +147,13 @@ class ExactlyOnceStreamTest {
         double processed = meters.get("gradflow.records.processed").tag("outcome", "ok").counter().count();
         assertThat(processed).isEqualTo(400);
         assertThat(transactions).as("400 waiting records need far fewer than 400 transactions").isLessThan(200);
+        assertThat(meters.get("gradflow.samples.processed").counter().count()).isEqualTo(800);
+        var latency = meters.get("gradflow.end.to.end.latency").tag("channel", settings.inputTopic()).timer();
+        assertThat(latency.count()).isEqualTo(400);
+        assertThat(latency.max(java.util.concurrent.TimeUnit.SECONDS)).as("submitted an hour ago").isBetween(3590.0,
+                3700.0);
+        assertThat(meters.get("gradflow.dead.letters").tag("reason", "malformed").counter().count())
+                .as("registered at zero").isZero();
     }
 
     @Test
@@ -149,15 +163,19 @@ class ExactlyOnceStreamTest {
         RecordHandler handler = record -> {
             String value = new String(record.value(), StandardCharsets.UTF_8);
             if (value.equals("record-7")) {
-                return new Outcome.DeadLetter("seven is not a record");
+                return Outcome.DeadLetter.malformed("seven is not a record");
             }
             if (value.equals("record-8")) {
                 throw new IllegalStateException("a bug");
             }
+            if (value.equals("record-9")) {
+                return Outcome.Answer.failed(record.key(), "nine failed".getBytes(StandardCharsets.UTF_8), 3, "odd");
+            }
             return upperCase(record);
         };
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
         try (ExactlyOnceStream stream = ExactlyOnceStream.start(settings, clients(), Optional.empty(), handler,
-                new SimpleMeterRegistry())) {
+                meters).expectFailures(List.of("odd", "never"))) {
             List<ConsumerRecord<String, byte[]>> deadLetters = readCommitted(settings.deadLetterTopic(), 2);
             assertThat(readCommitted(settings.outputTopic(), 28)).hasSize(28);
 
@@ -174,6 +192,14 @@ class ExactlyOnceStreamTest {
             assertThat(header(eight, DeadLetters.REASON))
                     .isEqualTo("unexpected error while processing the record: java.lang.IllegalStateException: a bug");
         }
+        assertThat(meters.get("gradflow.dead.letters").tag("reason", "malformed").counter().count()).isOne();
+        assertThat(meters.get("gradflow.dead.letters").tag("reason", "unexpected-error").counter().count()).isOne();
+        assertThat(meters.get("gradflow.dead.letters").tag("reason", "too-large").counter().count()).isZero();
+        assertThat(meters.get("gradflow.failures").tag("reason", "odd").counter().count()).isOne();
+        assertThat(meters.get("gradflow.failures").tag("reason", "never").counter().count()).isZero();
+        assertThat(meters.get("gradflow.records.processed").tag("outcome", "failed").counter().count()).isOne();
+        assertThat(meters.get("gradflow.samples.processed").counter().count()).as("27 answers of 2, one of 3")
+                .isEqualTo(57);
     }
 
     @Test
@@ -181,7 +207,7 @@ class ExactlyOnceStreamTest {
         StreamSettings.Values settings = topics("large");
         produce(settings.inputTopic(), 0, 20);
         RecordHandler handler = record -> new String(record.value(), StandardCharsets.UTF_8).equals("record-5")
-                ? new Outcome.Answer("big", new byte[4096], "ok") : upperCase(record);
+                ? Outcome.Answer.ok("big", new byte[4096], 1) : upperCase(record);
         try (ExactlyOnceStream stream = ExactlyOnceStream.start(settings.withClients(Map.of(),
                 Map.of("max.request.size", "2048")), clients(), Optional.empty(), handler, new SimpleMeterRegistry())) {
             List<ConsumerRecord<String, byte[]>> deadLetters = readCommitted(settings.deadLetterTopic(), 1);

@@ -2,6 +2,7 @@ package dev.gradflow.core.wire;
 
 import dev.gradflow.core.tensor.Tensor;
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -39,6 +40,26 @@ public record BatchRecord(String batchId, String networkId, Map<String, Tensor> 
             hash = (hash ^ (b & 0xff)) * 0x100000001b3L;
         }
         return hash;
+    }
+
+    /** How many samples this batch holds: see {@link #samplesOf(Collection)}. */
+    public int samples() {
+        return samplesOf(tensors.values());
+    }
+
+    /**
+     * How many samples a batch with these inputs (or their gradients, which have the same shapes) holds: the
+     * leading dimension of its largest matrix or higher-rank tensor, one row per sample; 1 when all are scalars or
+     * vectors (the chapter's single neuron, say, whose input vector is one sample). For metrics only.
+     */
+    public static int samplesOf(Collection<Tensor> tensors) {
+        int samples = 1;
+        for (Tensor tensor : tensors) {
+            if (tensor.rank() >= 2) {
+                samples = Math.max(samples, tensor.shape()[0]);
+            }
+        }
+        return samples;
     }
 
     public byte[] encode() {

@@ -3,6 +3,7 @@ package dev.gradflow.forward.listener;
 import dev.gradflow.exactlyonce.ExactlyOnceStream;
 import dev.gradflow.exactlyonce.StreamHealth;
 import dev.gradflow.forward.config.StreamConfig;
+import dev.gradflow.forward.service.FailureReason;
 import dev.gradflow.forward.service.ForwardService;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -44,7 +45,7 @@ public class BatchStream {
 
     void start(@Observes StartupEvent event) {
         stream = ExactlyOnceStream.start(settings, kafka, instanceId, record -> service.process(record.value()),
-                meters);
+                meters).expectFailures(FailureReason.tags());
     }
 
     void stop(@Observes ShutdownEvent event) {

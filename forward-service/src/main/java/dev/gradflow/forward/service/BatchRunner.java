@@ -13,15 +13,28 @@ public final class BatchRunner {
     }
 
     /**
+     * A batch's tape record, and for a failed one the class of its failure.
+     *
+     * @param failure null when the tape is not failed
+     */
+    public record Taped(TapeRecord tape, FailureReason failure) {
+        static Taped failed(BatchRecord batch, FailureReason failure, String message) {
+            return new Taped(TapeRecord.failed(batch.batchId(), batch.networkId(), message), failure);
+        }
+    }
+
+    /**
      * Records the batch's tape. The batch's seed (for dropout masks) derives from its id ({@link BatchRecord#seed()}),
      * so a redelivered batch draws the same masks and gets the same gradients.
      */
-    public static TapeRecord run(BatchRecord batch, CompiledGraph graph) {
+    public static Taped run(BatchRecord batch, CompiledGraph graph) {
         try {
-            return TapeRecord.ok(batch.batchId(), batch.networkId(),
-                    ForwardPass.record(graph, batch.tensors(), batch.seed()));
-        } catch (DefinitionException | NonFiniteException e) {
-            return TapeRecord.failed(batch.batchId(), batch.networkId(), e.getMessage());
+            return new Taped(TapeRecord.ok(batch.batchId(), batch.networkId(),
+                    ForwardPass.record(graph, batch.tensors(), batch.seed())), null);
+        } catch (DefinitionException e) {
+            return Taped.failed(batch, FailureReason.INVALID_BATCH, e.getMessage());
+        } catch (NonFiniteException e) {
+            return Taped.failed(batch, FailureReason.NON_FINITE, e.getMessage());
         }
     }
 }

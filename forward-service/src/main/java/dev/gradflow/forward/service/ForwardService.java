@@ -91,27 +91,29 @@ public class ForwardService {
             batch = BatchRecord.decode(value);
         } catch (WireFormatException e) {
             LOG.warnf("dead-lettering an unreadable batch record: %s", e.getMessage());
-            return new Outcome.DeadLetter(e.getMessage());
+            return Outcome.DeadLetter.malformed(e.getMessage());
         }
-        TapeRecord tape = tapeOf(batch);
-        if (tape.isFailed()) {
-            LOG.infof("batch %s of network %s failed: %s", tape.batchId(), tape.networkId(), tape.failure());
+        BatchRunner.Taped taped = tapeOf(batch);
+        TapeRecord tape = taped.tape();
+        if (taped.failure() == null) {
+            return Outcome.Answer.ok(tape.batchId(), tape.encode(), batch.samples());
         }
-        return new Outcome.Answer(tape.batchId(), tape.encode(), tape.isFailed() ? "failed" : "ok");
+        LOG.infof("batch %s of network %s failed: %s", tape.batchId(), tape.networkId(), tape.failure());
+        return Outcome.Answer.failed(tape.batchId(), tape.encode(), batch.samples(), taped.failure().tag());
     }
 
-    private TapeRecord tapeOf(BatchRecord batch) throws InterruptedException {
+    private BatchRunner.Taped tapeOf(BatchRecord batch) throws InterruptedException {
         for (var tensor : batch.tensors().entrySet()) {
             Tensor value = tensor.getValue();
             if (value.size() > limits.maxTensorElements()) {
-                return TapeRecord.failed(batch.batchId(), batch.networkId(), "inputs." + tensor.getKey() + ": has "
+                return BatchRunner.Taped.failed(batch, FailureReason.LIMIT, "inputs." + tensor.getKey() + ": has "
                         + value.size() + " elements, more than the limit " + limits.maxTensorElements()
                         + " (gradflow.forward.max-tensor-elements)");
             }
         }
         Optional<CompiledGraph> graph = networks.await(batch.networkId(), config.pendingTimeout());
         if (graph.isEmpty()) {
-            return TapeRecord.failed(batch.batchId(), batch.networkId(), "network " + batch.networkId()
+            return BatchRunner.Taped.failed(batch, FailureReason.NETWORK_NOT_REGISTERED, "network " + batch.networkId()
                     + " is not registered (waited " + config.pendingTimeout() + ", gradflow.forward.pending-timeout)");
         }
         return forwardTime.record(() -> BatchRunner.run(batch, graph.get()));

@@ -7,6 +7,7 @@ import dev.gradflow.exactlyonce.Outcome;
 import dev.gradflow.exactlyonce.StreamHealth;
 import dev.gradflow.gradient.config.GradientConfig;
 import dev.gradflow.gradient.config.StreamConfig;
+import dev.gradflow.gradient.service.FailureReason;
 import dev.gradflow.gradient.service.GradientCalculator;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -54,7 +55,8 @@ public class TapeStream {
     void start(@Observes StartupEvent event) {
         backwardTime = Timer.builder("gradflow.processing.time").description("Time to answer one tape")
                 .tag("stage", "backward").publishPercentileHistogram().register(meters);
-        stream = ExactlyOnceStream.start(settings, kafka, instanceId, record -> answer(record.value()), meters);
+        stream = ExactlyOnceStream.start(settings, kafka, instanceId, record -> answer(record.value()), meters)
+                .expectFailures(FailureReason.tags());
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -72,15 +74,18 @@ public class TapeStream {
 
     private Outcome answer(byte[] tape) {
         try {
-            GradientRecord answer = backwardTime.record(() -> GradientCalculator.answer(tape, limits.maxTapeNodes(),
-                    limits.maxTensorElements()));
-            if (answer.isFailed()) {
-                LOG.infof("batch %s of network %s failed: %s", answer.batchId(), answer.networkId(), answer.failure());
+            GradientCalculator.Answered answered = backwardTime.record(() -> GradientCalculator.answer(tape,
+                    limits.maxTapeNodes(), limits.maxTensorElements()));
+            GradientRecord answer = answered.record();
+            if (answered.failure() == null) {
+                return Outcome.Answer.ok(answer.networkId(), answer.encode(), answered.samples());
             }
-            return new Outcome.Answer(answer.networkId(), answer.encode(), answer.isFailed() ? "failed" : "ok");
+            LOG.infof("batch %s of network %s failed: %s", answer.batchId(), answer.networkId(), answer.failure());
+            return Outcome.Answer.failed(answer.networkId(), answer.encode(), answered.samples(),
+                    answered.failure().tag());
         } catch (WireFormatException e) {
             LOG.warnf("dead-lettering an unreadable tape record: %s", e.getMessage());
-            return new Outcome.DeadLetter(e.getMessage());
+            return Outcome.DeadLetter.malformed(e.getMessage());
         }
     }
 }

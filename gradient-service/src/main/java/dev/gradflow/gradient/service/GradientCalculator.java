@@ -5,6 +5,7 @@ import dev.gradflow.core.tape.NonFiniteException;
 import dev.gradflow.core.tape.TapeNode;
 import dev.gradflow.core.tensor.Tensor;
 import dev.gradflow.core.tape.TapeException;
+import dev.gradflow.core.wire.BatchRecord;
 import dev.gradflow.core.wire.GradientRecord;
 import dev.gradflow.core.wire.TapeRecord;
 
@@ -18,25 +19,44 @@ public final class GradientCalculator {
     }
 
     /**
+     * A tape's answer, and for a failed one the class of its failure.
+     *
+     * @param failure null when the answer is not failed
+     */
+    public record Answered(GradientRecord record, FailureReason failure) {
+        static Answered failed(TapeRecord tape, FailureReason failure, String message) {
+            return new Answered(GradientRecord.failed(tape.batchId(), tape.networkId(), message), failure);
+        }
+
+        /** The samples its gradients cover (those of the inputs have the inputs' shapes); 1 for a failed one. */
+        public int samples() {
+            return record.isFailed() ? 1 : BatchRecord.samplesOf(record.gradients().inputs().values());
+        }
+    }
+
+    /**
      * @param tapeBytes the value of a record on {@code tapes}
      * @param maxNodes the largest tape accepted, in nodes
      * @param maxTensorElements the largest saved tensor accepted, in elements
      * @throws dev.gradflow.core.wire.WireFormatException when the bytes are not a tape record; without a batch id
      *     there is nobody to answer, so the caller dead-letters the record
      */
-    public static GradientRecord answer(byte[] tapeBytes, int maxNodes, long maxTensorElements) {
+    public static Answered answer(byte[] tapeBytes, int maxNodes, long maxTensorElements) {
         TapeRecord tape = TapeRecord.decode(tapeBytes);
         if (tape.isFailed()) {
-            return GradientRecord.failed(tape.batchId(), tape.networkId(), tape.failure());
+            return Answered.failed(tape, FailureReason.FAILED_UPSTREAM, tape.failure());
         }
         String tooLarge = tooLarge(tape, maxNodes, maxTensorElements);
         if (tooLarge != null) {
-            return GradientRecord.failed(tape.batchId(), tape.networkId(), tooLarge);
+            return Answered.failed(tape, FailureReason.LIMIT, tooLarge);
         }
         try {
-            return GradientRecord.ok(tape.batchId(), tape.networkId(), BackwardPass.run(tape.tape()));
-        } catch (TapeException | NonFiniteException e) {
-            return GradientRecord.failed(tape.batchId(), tape.networkId(), e.getMessage());
+            return new Answered(GradientRecord.ok(tape.batchId(), tape.networkId(), BackwardPass.run(tape.tape())),
+                    null);
+        } catch (TapeException e) {
+            return Answered.failed(tape, FailureReason.INVALID_TAPE, e.getMessage());
+        } catch (NonFiniteException e) {
+            return Answered.failed(tape, FailureReason.NON_FINITE, e.getMessage());
         }
     }
 
