@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.CloseOptions;
@@ -77,6 +78,7 @@ public final class ExactlyOnceStream implements AutoCloseable {
     private static final String MAX_RECORD_BYTES = String.valueOf(64 << 20);
     /** How long the loop waits for a result while records are being processed, before it polls again. */
     private static final long RESULT_WAIT_MILLIS = 20;
+    private static final Duration CLIENT_METRICS_REFRESH = Duration.ofSeconds(10);
     private static final Duration RETRY_BACKOFF = Duration.ofSeconds(1);
     /** How long a graceful stop waits for records already being processed, so their work is not thrown away. */
     private static final Duration STOP_GRACE = Duration.ofSeconds(5);
@@ -182,7 +184,7 @@ public final class ExactlyOnceStream implements AutoCloseable {
         KafkaProducer<String, byte[]> producer = null;
         try {
             consumer = new KafkaConsumer<>(consumerProperties(), new StringDeserializer(), new ByteArrayDeserializer());
-            consumerMetrics = new KafkaClientMetrics(consumer);
+            consumerMetrics = clientMetrics(consumer);
             consumerMetrics.bindTo(meters);
             producer = newProducer();
             if (producer == null) {
@@ -444,8 +446,26 @@ public final class ExactlyOnceStream implements AutoCloseable {
         if (producerMetrics != null) {
             producerMetrics.close();
         }
-        producerMetrics = new KafkaClientMetrics(producer);
+        producerMetrics = clientMetrics(producer);
         producerMetrics.bindTo(meters);
+    }
+
+    /**
+     * The binder looks for new client metrics every 10 s instead of every minute: a partition's lag
+     * ({@code kafka_consumer_fetch_manager_records_lag}) exists only from its assignment on, and the dashboards and
+     * alerts should see a partition soon after a rebalance moves it here.
+     */
+    private KafkaClientMetrics clientMetrics(KafkaConsumer<?, ?> client) {
+        return new KafkaClientMetrics(client, List.of(), metricsRefresher(), CLIENT_METRICS_REFRESH);
+    }
+
+    private KafkaClientMetrics clientMetrics(KafkaProducer<?, ?> client) {
+        return new KafkaClientMetrics(client, List.of(), metricsRefresher(), CLIENT_METRICS_REFRESH);
+    }
+
+    /** One per binder: a binder shuts its scheduler down when it closes. */
+    private ScheduledExecutorService metricsRefresher() {
+        return Executors.newSingleThreadScheduledExecutor(runnable -> daemon(runnable, memberName + "-client-metrics"));
     }
 
     /** Retries a Kafka call that fails while the broker is unreachable; null when the stream stops first. */

@@ -1,0 +1,93 @@
+package dev.gradflow.deploy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+
+/**
+ * Which environment variable names a service understands. Quarkus (SmallRye Config) reads a key {@code foo.bar-baz}
+ * from the environment variable whose name is the key with every character other than a letter or digit replaced by
+ * {@code _}, upper-cased: {@code FOO_BAR_BAZ}. A variable a service would not read is a typo or a leftover, and would
+ * silently change nothing. The rule: a variable {@code NAME} in a container of service S is understood when
+ * <ol>
+ *   <li>{@code NAME} is the environment form of a key S's application.properties sets or documents (commented out,
+ *       {@code # key=}), profile prefix removed; or</li>
+ *   <li>it is the environment form of a key S reads that has no line in the file ({@link #KEYS_READ_WITHOUT_DEFAULT});
+ *       or</li>
+ *   <li>it is {@code KAFKA_} followed by the environment form of a Kafka client configuration key (producer, consumer
+ *       or admin): Quarkus hands every {@code kafka.*} key to the Kafka clients; or</li>
+ *   <li>it is read by the JVM, Quarkus or a native library, whatever the application ({@link #PLATFORM_VARIABLES});
+ *       or</li>
+ *   <li>it is {@code JAVA_OPTS} and the service's image passes it to {@code java}: its
+ *       src/main/docker/Dockerfile.jvm mentions {@code $JAVA_OPTS}.</li>
+ * </ol>
+ */
+final class EnvironmentRule {
+
+    /**
+     * Keys a service reads through {@code @ConfigProperty} or a config mapping without a line in its
+     * application.properties, by service.
+     */
+    static final Map<String, Set<String>> KEYS_READ_WITHOUT_DEFAULT = Map.of(
+            // BatchStream and TapeStream: the stable instance id (a pod name) behind the static group membership.
+            "forward-service", Set.of("gradflow.instance-id"),
+            "gradient-service", Set.of("gradflow.instance-id"));
+
+    /** Variables read regardless of application configuration, with who reads them. */
+    static final Map<String, String> PLATFORM_VARIABLES = Map.of(
+            "JAVA_TOOL_OPTIONS", "the JVM itself, at start-up",
+            "QUARKUS_PROFILE", "Quarkus: the active configuration profile",
+            "QUARKUS_LOG_LEVEL", "Quarkus core: the root log level (quarkus.log.level)",
+            "OPENBLAS_NUM_THREADS", "OpenBLAS, behind core's dense products: its thread count");
+
+    private static final Set<String> KAFKA_CLIENT_KEYS = new HashSet<>();
+
+    static {
+        KAFKA_CLIENT_KEYS.addAll(ProducerConfig.configNames());
+        KAFKA_CLIENT_KEYS.addAll(ConsumerConfig.configNames());
+        KAFKA_CLIENT_KEYS.addAll(AdminClientConfig.configNames());
+    }
+
+    private EnvironmentRule() {
+    }
+
+    /** The environment variable Quarkus reads a key from, e.g. {@code GRADFLOW_STREAM_GROUP_ID}. */
+    static String environmentName(String key) {
+        return key.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT);
+    }
+
+    /** Why the service understands the variable, or empty when it does not. */
+    static Optional<String> reasonUnderstood(ServiceConfig service, String variable) {
+        for (String key : service.keys()) {
+            if (environmentName(key).equals(variable)) {
+                return Optional.of("the key " + key + " of " + service.name() + "'s application.properties");
+            }
+        }
+        for (String key : KEYS_READ_WITHOUT_DEFAULT.getOrDefault(service.name(), Set.of())) {
+            if (environmentName(key).equals(variable)) {
+                return Optional.of("the key " + key + ", read by " + service.name());
+            }
+        }
+        if (variable.startsWith("KAFKA_")) {
+            for (String kafkaKey : KAFKA_CLIENT_KEYS) {
+                if (environmentName(kafkaKey).equals(variable.substring("KAFKA_".length()))) {
+                    return Optional.of("the Kafka client key " + kafkaKey + " under kafka.*");
+                }
+            }
+        }
+        if (variable.equals("JAVA_OPTS")) {
+            Path dockerfile = Repository.root().resolve(service.name()).resolve("src/main/docker/Dockerfile.jvm");
+            if (Files.isRegularFile(dockerfile) && Yaml.read(dockerfile).contains("$JAVA_OPTS")) {
+                return Optional.of("the entrypoint of " + service.name() + "'s image (Dockerfile.jvm)");
+            }
+        }
+        return Optional.ofNullable(PLATFORM_VARIABLES.get(variable));
+    }
+}
