@@ -168,6 +168,9 @@ class MonitoringIT {
         awaitValue("sum(gradflow_failures_total{channel=\"batches\", reason=\"invalid-batch\"})", v -> v >= 1);
         awaitValue("sum(gradflow_dead_letters_total{channel=\"batches\", reason=\"malformed\"})", v -> v >= 1);
         awaitValue("sum(gradflow_records_processed_total{channel=\"tapes\"})", v -> v >= 81);
+        // The rules see what happened: the malformed record fires the dead-letter alert, which has no waiting time.
+        awaitValue("count(ALERTS{alertname=\"GradflowDeadLetters\", alertstate=\"firing\", channel=\"batches\","
+                + " reason=\"malformed\"})", v -> v >= 1);
         // A partition's lag exists once the Kafka client metrics binder has looked for it (every 10 s).
         awaitValue("count(count by (topic) (kafka_consumer_fetch_manager_records_lag{topic=~\"batches|tapes\"}))",
                 v -> v >= 2);
@@ -177,6 +180,7 @@ class MonitoringIT {
         Map<String, String> panelQueries = dashboardQueries();
         assertThat(panelQueries).as("dashboard queries").isNotEmpty();
         List<String> problems = new ArrayList<>();
+        List<String> report = new ArrayList<>();
         panelQueries.forEach((panel, query) -> {
             JsonNode answer = query(query);
             if (!"success".equals(answer.path("status").asText())) {
@@ -184,6 +188,8 @@ class MonitoringIT {
             } else if (answer.at("/data/result").isEmpty()) {
                 problems.add(panel + ": returns no data: " + query);
             }
+            report.add(String.format("panel  %-8s %3d series  %s", answer.path("status").asText(),
+                    answer.at("/data/result").size(), panel));
         });
 
         JsonNode groups = get("/api/v1/rules").at("/data/groups");
@@ -202,6 +208,8 @@ class MonitoringIT {
             if (!"success".equals(answer.path("status").asText())) {
                 problems.add(name + ": does not evaluate: " + answer.path("error").asText());
             }
+            report.add(String.format("rule   %-8s health %-7s state %-8s %s", answer.path("status").asText(),
+                    rule.path("health").asText(), rule.path("state").asText(), rule.path("name").asText()));
         }
 
         Map<String, String> everyQuery = new LinkedHashMap<>(panelQueries);
@@ -215,6 +223,11 @@ class MonitoringIT {
                 }
             }
         });
+        report.add(everyQuery.values().stream().map(MonitoringIT::metricNames).mapToInt(Set::size).sum()
+                + " metric references checked against " + exported.size() + " exported names");
+        // The live check's own account, in the build log: what was queried and what came back.
+        System.out.println("MonitoringIT against Prometheus " + get("/api/v1/status/buildinfo").at("/data/version")
+                .asText() + ":\n  " + String.join("\n  ", report));
         assertThat(problems).as("problems with the dashboards and rules").isEmpty();
     }
 
