@@ -10,15 +10,16 @@ import java.util.Arrays;
 
 /**
  * Reads what {@link WireWriter} wrote, checking every length against the bytes that are really there before
- * allocating, so a hostile or truncated record fails with a message instead of exhausting memory.
+ * allocating, so a hostile or truncated record fails with a message instead of exhausting memory. Public so that
+ * records outside this package share one reader.
  */
-final class WireReader {
+public final class WireReader {
     private final ByteBuffer buffer;
     private final String what;
     /** Where the field being read starts: errors point at the field, not at wherever reading stopped. */
     private int fieldStart;
 
-    WireReader(byte[] bytes, String what) {
+    public WireReader(byte[] bytes, String what) {
         if (bytes == null) {
             throw new WireFormatException(what + ": no bytes (null record value)");
         }
@@ -26,17 +27,17 @@ final class WireReader {
         this.what = what;
     }
 
-    WireFormatException error(String problem) {
+    public WireFormatException error(String problem) {
         return new WireFormatException(what + " at byte " + fieldStart + ": " + problem);
     }
 
     /** The record's own magic and version, at the start. */
-    void magic(byte[] expected, byte version) {
+    public void magic(byte[] expected, byte version) {
         magic(expected, version, version);
     }
 
     /** The record's own magic and a version from {@code oldest} to {@code newest}, at the start; returns it. */
-    int magic(byte[] expected, byte oldest, byte newest) {
+    public int magic(byte[] expected, byte oldest, byte newest) {
         String problem = magicProblem(expected, oldest, newest);
         if (problem != null) {
             throw new WireFormatException(what + ": " + problem);
@@ -75,20 +76,20 @@ final class WireReader {
         }
     }
 
-    int u8(String field) {
+    public int u8(String field) {
         fieldStart = buffer.position();
         need(1, field);
         return buffer.get() & 0xff;
     }
 
-    int i32(String field) {
+    public int i32(String field) {
         fieldStart = buffer.position();
         need(4, field);
         return buffer.getInt();
     }
 
     /** A count or index that must lie in [0, max]. */
-    int count(String field, int max) {
+    public int count(String field, int max) {
         int value = i32(field);
         if (value < 0 || value > max) {
             throw error(field + " " + value + " is outside [0, " + max + "]");
@@ -96,13 +97,19 @@ final class WireReader {
         return value;
     }
 
-    double f64(String field) {
+    public long i64(String field) {
+        fieldStart = buffer.position();
+        need(8, field);
+        return buffer.getLong();
+    }
+
+    public double f64(String field) {
         fieldStart = buffer.position();
         need(8, field);
         return buffer.getDouble();
     }
 
-    String string(String field) {
+    public String string(String field) {
         int start = buffer.position();
         int length = i32(field + " length");
         need(length, field);
@@ -112,7 +119,7 @@ final class WireReader {
         return new String(bytes, StandardCharsets.UTF_8);
     }
 
-    Tensor tensor(String field) {
+    public Tensor tensor(String field) {
         String problem = magicProblem(TensorCodec.MAGIC, TensorCodec.VERSION, TensorCodec.VERSION);
         if (problem != null) {
             throw error(field + ": " + problem);
@@ -168,7 +175,7 @@ final class WireReader {
         buffer.position(0);
     }
 
-    void end() {
+    public void end() {
         fieldStart = buffer.position();
         if (buffer.hasRemaining()) {
             throw error(buffer.remaining() + " unexpected trailing bytes");

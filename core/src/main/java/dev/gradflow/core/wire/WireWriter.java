@@ -6,11 +6,14 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
-/** Appends big-endian header fields and tensors to a growing buffer. */
-final class WireWriter {
+/**
+ * Appends big-endian header fields and tensors to a growing buffer, in the conventions of docs/wire-format.md.
+ * Public so that records outside this package (the optimizer's configuration and state, say) share one writer.
+ */
+public final class WireWriter {
     private ByteBuffer buffer;
 
-    WireWriter(int initialCapacity) {
+    public WireWriter(int initialCapacity) {
         buffer = ByteBuffer.allocate(Math.max(64, initialCapacity));
     }
 
@@ -28,31 +31,37 @@ final class WireWriter {
         }
     }
 
-    WireWriter magic(byte[] magic, byte version) {
+    public WireWriter magic(byte[] magic, byte version) {
         ensure(magic.length + 1);
         buffer.put(magic).put(version);
         return this;
     }
 
-    WireWriter u8(int value) {
+    public WireWriter u8(int value) {
         ensure(1);
         buffer.put((byte) value);
         return this;
     }
 
-    WireWriter i32(int value) {
+    public WireWriter i32(int value) {
         ensure(4);
         buffer.putInt(value);
         return this;
     }
 
-    WireWriter f64(double value) {
+    public WireWriter i64(long value) {
+        ensure(8);
+        buffer.putLong(value);
+        return this;
+    }
+
+    public WireWriter f64(double value) {
         ensure(8);
         buffer.putDouble(value);
         return this;
     }
 
-    WireWriter string(String value) {
+    public WireWriter string(String value) {
         byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
         i32(bytes.length);
         ensure(bytes.length);
@@ -61,7 +70,7 @@ final class WireWriter {
     }
 
     /** A tensor in the layout of {@link TensorCodec}, elements little-endian. */
-    WireWriter tensor(Tensor tensor) {
+    public WireWriter tensor(Tensor tensor) {
         int[] shape = tensor.shape();
         ensure(TensorCodec.headerSize(shape.length) + tensor.size() * tensor.dtype().bytesPerElement());
         buffer.put(TensorCodec.MAGIC).put(TensorCodec.VERSION).put(tensor.dtype().wireCode())
@@ -79,7 +88,7 @@ final class WireWriter {
         return this;
     }
 
-    byte[] toByteArray() {
+    public byte[] toByteArray() {
         return Arrays.copyOf(buffer.array(), buffer.position());
     }
 }
