@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Times the smallest exactly-once step (begin + send one record, add offsets, commit) against the bundled broker
+# with different values of add.partitions.to.txn.retry.backoff.ms, one after the other in one run, and prints one
+# markdown table. The broker retries a transaction's first write after this backoff when the producer's previous
+# transaction is still being completed, which a busy service's next transaction always finds.
+#
+#   benchmarks/transactions.sh                          backoffs 20 (Kafka's default) and 2 (gradflow's), 500 each
+#   benchmarks/transactions.sh --backoffs 20,5,2,1 --transactions 1000 --rounds 2
+#
+# Every server listens on 127.0.0.1 on a free port and is stopped at the end, also on Ctrl-C or failure.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+cd "$here/.."
+
+backoffs=20,2
+transactions=500
+rounds=1
+while (($#)); do
+  case "$1" in
+    --backoffs) backoffs="$2"; shift 2 ;;
+    --transactions) transactions="$2"; shift 2 ;;
+    --rounds) rounds="$2"; shift 2 ;;
+    -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    *) echo "unknown option $1 (see $0 --help)" >&2; exit 2 ;;
+  esac
+done
+
+broker_jar=kafka-broker/target/gradflow-kafka-broker-0.1.0-SNAPSHOT.jar
+bench_jar=benchmarks/target/benchmarks.jar
+if [[ ! -f "$broker_jar" || ! -f "$bench_jar" || -n "$(find kafka-broker/src/main benchmarks/src/main -newer "$bench_jar" -print -quit)" ]]; then
+  echo "==> Building kafka-broker and benchmarks"
+  ./mvnw -B -q package -DskipTests -pl kafka-broker,benchmarks -am
+fi
+
+broker_pid=
+stop_broker() {
+  if [[ -n "$broker_pid" ]]; then
+    kill "$broker_pid" 2>/dev/null || true
+    wait "$broker_pid" 2>/dev/null || true
+    broker_pid=
+  fi
+}
+trap stop_broker EXIT
+trap 'exit 130' INT TERM
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null \
+  || echo $((20000 + RANDOM % 40000)); }
+
+out="$here/target/transactions"
+mkdir -p "$out"
+rows=()
+for ((round = 1; round <= rounds; round++)); do
+  for backoff in ${backoffs//,/ }; do
+    port=$(free_port)
+    log="$out/kafka-$backoff-$round.log"
+    java -Xmx1g -Dgradflow.kafka.controller.port="$(free_port)" \
+      -Dgradflow.kafka.broker.add.partitions.to.txn.retry.backoff.ms="$backoff" \
+      -cp "$broker_jar:kafka-broker/target/lib/*" dev.gradflow.kafka.broker.KafkaBrokerMain "$port" >"$log" 2>&1 &
+    broker_pid=$!
+    for ((t = 0; t < 300; t++)); do
+      grep -q "Kafka broker ready" "$log" 2>/dev/null && break
+      kill -0 "$broker_pid" 2>/dev/null || { echo "the broker died; see $log" >&2; exit 1; }
+      sleep 0.2
+    done
+    echo "==> backoff $backoff ms, round $round"
+    rows+=("$(java -cp "$bench_jar" dev.gradflow.benchmarks.transactions.TransactionTimes \
+      --bootstrap "127.0.0.1:$port" --label "backoff $backoff ms (round $round)" --transactions "$transactions" \
+      2>>"$out/driver.log" | grep '^|')")
+    stop_broker
+  done
+done
+
+echo
+echo "Kafka transactions on the bundled broker, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ): one 100-byte record each,"
+echo "offsets added, committed, back to back after 100 warm-up transactions."
+echo
+java -cp "$bench_jar" dev.gradflow.benchmarks.transactions.TransactionTimes --header
+printf '%s\n' "${rows[@]}"
