@@ -29,5 +29,13 @@
  * names {@code learningRate}, {@code decay}, {@code momentum}, {@code rho}, {@code epsilon}, {@code beta1} and
  * {@code beta2} (the book's {@code learning_rate}, {@code decay}, {@code momentum}, {@code rho}, {@code epsilon},
  * {@code beta_1} and {@code beta_2}).
+ *
+ * <p><b>Training in process.</b> {@link dev.gradflow.core.train.TrainingLoop} is the reference a training job run
+ * through Kafka must match bit for bit in float64: a {@link dev.gradflow.core.train.TrainingPlan} (batch size,
+ * epochs, shuffle and its seed, gradient accumulation), the batches of each epoch from
+ * {@link dev.gradflow.core.train.BatchSchedule} (a pure function of plan, data set size, epoch and batch number),
+ * the gradients of a step's micro-batches combined by {@link dev.gradflow.core.train.GradientMean} (a row-weighted
+ * mean in float64, in batch order), and {@link dev.gradflow.core.train.OptimizerStep} to update. The gradient of the
+ * mean loss over a whole data set, computed in batches, is {@link dev.gradflow.core.train.FullGradient}.
  */
 package dev.gradflow.core.train;
