@@ -11,5 +11,10 @@
  *
  * <p>A generator's position is a small immutable value ({@link dev.gradflow.core.data.LegacyRandom.State}), so a
  * training job can store it and resume after a crash with the same draws it would have made.
+ *
+ * <p>Uploaded data sets are read here too, as pure functions from bytes to tensors: NumPy {@code .npy} files
+ * ({@link dev.gradflow.core.data.NpyFormat}, which also writes them) and CSV files of numbers
+ * ({@link dev.gradflow.core.data.CsvDataset}). Both treat the bytes as hostile, check sizes before allocating and
+ * reject a bad file with a {@link dev.gradflow.core.data.DatasetFormatException} that says what is wrong and where.
  */
 package dev.gradflow.core.data;

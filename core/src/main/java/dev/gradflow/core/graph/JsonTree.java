@@ -8,20 +8,20 @@ import java.util.Set;
  * Typed, path-aware reads from a generic JSON tree, so that every error names the field it is about. A tree is
  * made of {@link Map} (objects), {@link List} (arrays), {@link String}, {@link Number}, {@link Boolean} and null.
  */
-final class JsonTree {
+public final class JsonTree {
     private JsonTree() {
     }
 
-    static String child(String path, String key) {
+    public static String child(String path, String key) {
         return path.isEmpty() ? key : path + "." + key;
     }
 
-    static String element(String path, int index) {
+    public static String element(String path, int index) {
         return path + "[" + index + "]";
     }
 
     @SuppressWarnings("unchecked")
-    static Map<String, Object> object(Object node, String path) {
+    public static Map<String, Object> object(Object node, String path) {
         if (node instanceof Map<?, ?> map) {
             return (Map<String, Object>) map;
         }
@@ -29,7 +29,7 @@ final class JsonTree {
     }
 
     @SuppressWarnings("unchecked")
-    static List<Object> array(Object node, String path) {
+    public static List<Object> array(Object node, String path) {
         if (node instanceof List<?> list) {
             return (List<Object>) list;
         }
@@ -37,7 +37,7 @@ final class JsonTree {
     }
 
     /** Rejects keys outside {@code allowed}, so a misspelt field is reported instead of ignored. */
-    static void onlyKeys(Map<String, Object> object, String path, Set<String> allowed) {
+    public static void onlyKeys(Map<String, Object> object, String path, Set<String> allowed) {
         for (String key : object.keySet()) {
             if (!allowed.contains(key)) {
                 throw new DefinitionException(child(path, key), "unknown field, expected one of "
@@ -46,14 +46,14 @@ final class JsonTree {
         }
     }
 
-    static Object required(Map<String, Object> object, String path, String key) {
+    public static Object required(Map<String, Object> object, String path, String key) {
         if (!object.containsKey(key) || object.get(key) == null) {
             throw new DefinitionException(child(path, key), "is required");
         }
         return object.get(key);
     }
 
-    static String string(Object node, String path) {
+    public static String string(Object node, String path) {
         if (node instanceof String text) {
             if (text.isBlank()) {
                 throw new DefinitionException(path, "must not be blank");
@@ -63,7 +63,7 @@ final class JsonTree {
         throw new DefinitionException(path, "expected a string, got " + describe(node));
     }
 
-    static double number(Object node, String path) {
+    public static double number(Object node, String path) {
         if (node instanceof Number number) {
             double value = number.doubleValue();
             if (!Double.isFinite(value)) {
@@ -74,7 +74,7 @@ final class JsonTree {
         throw new DefinitionException(path, "expected a number, got " + describe(node));
     }
 
-    static long integer(Object node, String path) {
+    public static long integer(Object node, String path) {
         double value = number(node, path);
         if (value != Math.rint(value) || Math.abs(value) > (1L << 53)) {
             throw new DefinitionException(path, "expected an integer, got " + node);
@@ -83,7 +83,7 @@ final class JsonTree {
     }
 
     /** An integer in [min, max]. */
-    static int integer(Object node, String path, int min, int max) {
+    public static int integer(Object node, String path, int min, int max) {
         long value = integer(node, path);
         if (value < min || value > max) {
             throw new DefinitionException(path, "must be between " + min + " and " + max + ", got " + value);
@@ -91,7 +91,7 @@ final class JsonTree {
         return (int) value;
     }
 
-    static String describe(Object node) {
+    public static String describe(Object node) {
         if (node == null) {
             return "null";
         }
