@@ -322,17 +322,18 @@ public final class ExactlyOnceStream implements AutoCloseable {
             long inputBytes = 0;
             long outputBytes = 0;
             List<Outcome> outcomes = new ArrayList<>(results.size());
-            List<Long> submittedAt = new ArrayList<>(results.size());
+            long[] submittedAt = new long[results.size()];
+            int answers = 0;
             for (Result result : results) {
                 inputBytes += sizeOf(result.input());
                 outputBytes += outputSize(result);
                 outcomes.add(result.outcome());
                 if (result.outcome() instanceof Outcome.Answer && result.input().timestamp() >= 0) {
-                    submittedAt.add(result.input().timestamp());
+                    submittedAt[answers++] = result.input().timestamp();
                 }
             }
             metrics.committed(outcomes, inputBytes, outputBytes, System.nanoTime() - started);
-            metrics.answered(submittedAt, committedAt);
+            metrics.answered(submittedAt, answers, committedAt);
             return producer;
         } catch (KafkaException e) {
             metrics.aborted();

@@ -102,11 +102,11 @@ final class StreamMetrics {
         reasons.forEach(reason -> failures.computeIfAbsent(reason, this::failureCounter));
     }
 
-    /** The latency of each committed answer, from the submission times its input records carry. */
-    void answered(List<Long> submittedAtMillis, long committedAtMillis) {
-        for (long submittedAt : submittedAtMillis) {
+    /** The latency of each committed answer, from the submission times its input records carry (the first {@code count}). */
+    void answered(long[] submittedAtMillis, int count, long committedAtMillis) {
+        for (int i = 0; i < count; i++) {
             // A producer's clock may run ahead of this one; such a batch did not arrive before it was sent.
-            latency.record(Math.max(0, committedAtMillis - submittedAt), TimeUnit.MILLISECONDS);
+            latency.record(Math.max(0, committedAtMillis - submittedAtMillis[i]), TimeUnit.MILLISECONDS);
         }
     }
 

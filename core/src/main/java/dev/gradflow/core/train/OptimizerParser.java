@@ -1,6 +1,7 @@
 package dev.gradflow.core.train;
 
 import dev.gradflow.core.graph.DefinitionException;
+import dev.gradflow.core.graph.JsonTree;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,14 +39,14 @@ public final class OptimizerParser {
      */
     public static Optimizer parse(Object tree, String path) {
         if (!(tree instanceof Map<?, ?> object)) {
-            throw new DefinitionException(path, "expected an object, got " + describe(tree));
+            throw new DefinitionException(path, "expected an object, got " + JsonTree.describe(tree));
         }
         Object type = object.get("type");
         if (type == null) {
             throw new DefinitionException(path + ".type", "is required: one of " + TYPES);
         }
         if (!(type instanceof String name) || !TYPES.contains(name)) {
-            throw new DefinitionException(path + ".type", "unknown optimizer " + describe(type)
+            throw new DefinitionException(path + ".type", "unknown optimizer " + JsonTree.describe(type)
                     + ", expected one of " + TYPES);
         }
         Map<String, Double> options = new LinkedHashMap<>(defaults(name).options());
@@ -58,7 +59,7 @@ public final class OptimizerParser {
                 throw new DefinitionException(path + "." + key, "unknown option; " + name + " takes "
                         + String.join(", ", options.keySet()));
             }
-            options.put(key, number(entry.getValue(), path + "." + key));
+            options.put(key, JsonTree.number(entry.getValue(), path + "." + key));
         }
         try {
             return build(name, options);
@@ -91,35 +92,5 @@ public final class OptimizerParser {
                     options.get("beta2"));
             default -> throw new IllegalArgumentException("unknown optimizer type \"" + type + "\"");
         };
-    }
-
-    private static double number(Object value, String field) {
-        if (!(value instanceof Number number)) {
-            throw new DefinitionException(field, "expected a number, got " + describe(value));
-        }
-        double result = number.doubleValue();
-        if (!Double.isFinite(result)) {
-            throw new DefinitionException(field, "must be a finite number, got " + result);
-        }
-        return result;
-    }
-
-    private static String describe(Object value) {
-        if (value == null) {
-            return "null";
-        }
-        if (value instanceof Map) {
-            return "an object";
-        }
-        if (value instanceof List) {
-            return "an array";
-        }
-        if (value instanceof String text) {
-            return "the string \"" + (text.length() > 40 ? text.substring(0, 40) + "…" : text) + "\"";
-        }
-        if (value instanceof Boolean) {
-            return "a boolean";
-        }
-        return value.toString();
     }
 }
