@@ -52,6 +52,25 @@ public record LabelledData(Tensor inputs, Tensor targets) {
         return new LabelledData(inputs.cast(dtype), targets.cast(dtype));
     }
 
+    /** The given rows, in that order: a batch of this data set. */
+    public LabelledData rows(int[] rows) {
+        return new LabelledData(gather(inputs, rows), gather(targets, rows));
+    }
+
+    /** The rows {@code rows} of {@code tensor} along its first axis, stacked in that order. */
+    private static Tensor gather(Tensor tensor, int[] rows) {
+        int width = tensor.size() / tensor.dim(0);
+        double[] source = tensor.readDoubles();
+        double[] values = new double[rows.length * width];
+        for (int r = 0; r < rows.length; r++) {
+            System.arraycopy(source, rows[r] * width, values, r * width, width);
+        }
+        int[] shape = tensor.shape().clone();
+        shape[0] = rows.length;
+        // float32 values widened and narrowed again: exact, so the batch holds the data set's own numbers.
+        return Tensor.of(tensor.dtype(), shape, values);
+    }
+
     /** The feeds of a layer-list network, {@code x} and {@code y}, for {@code ForwardPass.record}. */
     public Map<String, Tensor> feeds() {
         return Map.of(INPUT_NAME, inputs, TARGET_NAME, targets);

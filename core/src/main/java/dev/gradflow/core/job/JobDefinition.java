@@ -13,12 +13,19 @@ import java.util.Objects;
  * @param dataset inline, uploaded or generated
  * @param batchSize rows per batch, in [1, {@link TrainingPlan#MAX_BATCH_SIZE}]; the dataset's size caps it further
  * @param mode the gradient over the whole dataset, or training
+ * @param nnfsInit whether the network starts from the book's initial weights ({@code "init": "nnfs"}) rather than
+ *     from its definition's
  */
-public record JobDefinition(Network network, Dataset dataset, int batchSize, Mode mode) {
+public record JobDefinition(Network network, Dataset dataset, int batchSize, Mode mode, boolean nnfsInit) {
     public JobDefinition {
         Objects.requireNonNull(network, "network");
         Objects.requireNonNull(dataset, "dataset");
         Objects.requireNonNull(mode, "mode");
+    }
+
+    /** A job that starts from its network definition's parameters. */
+    public JobDefinition(Network network, Dataset dataset, int batchSize, Mode mode) {
+        this(network, dataset, batchSize, mode, false);
     }
 
     /**

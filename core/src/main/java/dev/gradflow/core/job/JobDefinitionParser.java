@@ -44,6 +44,9 @@ import java.util.Set;
  *   <tr><td>{@code epochs}, {@code optimizer}</td><td>train only, required</td></tr>
  *   <tr><td>{@code shuffle}, {@code seed}, {@code accumulate}</td><td>train only: default false; only with
  *       shuffle, default 0; default 1</td></tr>
+ *   <tr><td>{@code init}</td><td>{@code "definition"} (the default: the network's own values, or its seeded
+ *       initialisation) or {@code "nnfs"}: the book's {@code 0.01 · randn} weights and zero biases, drawn after a
+ *       generated dataset from its generator (else from a generator seeded 0, as {@code nnfs.init()} seeds)</td></tr>
  * </table>
  */
 public final class JobDefinitionParser {
@@ -58,7 +61,9 @@ public final class JobDefinitionParser {
     public static final int MAX_GENERATED_ROWS = 1 << 20;
 
     private static final Set<String> FIELDS = Set.of("network", "dataset", "batchSize", "mode", "epochs",
-            "optimizer", "shuffle", "seed", "accumulate");
+            "optimizer", "shuffle", "seed", "accumulate", "init");
+    /** The values of {@code init}. */
+    public static final List<String> INITS = List.of("definition", "nnfs");
     private static final Set<String> INLINE_FIELDS = Set.of("inputs", "targets");
     private static final Set<String> GENERATED_FIELDS = Set.of("generator", "samples", "classes", "seed");
     private static final Set<String> GENERATED_FIELDS_WITHOUT_CLASSES = Set.of("generator", "samples", "seed");
@@ -80,7 +85,20 @@ public final class JobDefinitionParser {
         Network network = network(root.get("network"));
         Dataset dataset = dataset(root.get("dataset"));
         int batchSize = (int) integer(required(root, "batchSize"), "batchSize", 1, TrainingPlan.MAX_BATCH_SIZE);
-        return new JobDefinition(network, dataset, batchSize, mode.equals("train") ? train(root) : gradient(root));
+        boolean nnfsInit = init(root.get("init"));
+        return new JobDefinition(network, dataset, batchSize, mode.equals("train") ? train(root) : gradient(root),
+                nnfsInit);
+    }
+
+    private static boolean init(Object value) {
+        if (value == null) {
+            return false;
+        }
+        String init = string(value, "init");
+        if (!INITS.contains(init)) {
+            fail("init", "unknown initialisation " + describe(value) + ", expected one of " + INITS);
+        }
+        return init.equals("nnfs");
     }
 
     private static String mode(Object value) {

@@ -87,7 +87,7 @@ public final class BatchSchedule {
     }
 
     /** Batch {@code batch} of an epoch whose {@link #order} is {@code order}: the loop draws the order once. */
-    int[] batchOf(int[] order, int batch) {
+    public int[] batchOf(int[] order, int batch) {
         checkIndex("batch", batch, batchesPerEpoch());
         int from = batch * plan.batchSize();
         return Arrays.copyOfRange(order, from, Math.min(from + plan.batchSize(), samples));

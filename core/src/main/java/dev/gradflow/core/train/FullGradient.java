@@ -29,7 +29,7 @@ public record FullGradient(double loss, Map<String, Tensor> gradients) {
      */
     public static FullGradient of(CompiledGraph network, Map<String, Tensor> parameters, LabelledData dataset,
             int batchSize) {
-        CompiledGraph graph = Batches.withParameters(network, parameters);
+        CompiledGraph graph = network.withParameters(parameters);
         BatchSchedule schedule = new BatchSchedule(TrainingPlan.inOrder(batchSize, 1), dataset.samples());
         int[] order = schedule.order(0);
         GradientMean mean = new GradientMean();

@@ -20,10 +20,7 @@ import java.util.Map;
 public final class GradientMean {
     private final Map<String, double[]> sums = new LinkedHashMap<>();
     private Map<String, Tensor> first;
-    private long rows;
-    private int batches;
-    private double lossSum;
-    private double firstLoss;
+    private MeanLoss loss = MeanLoss.EMPTY;
 
     /**
      * Adds one batch.
@@ -39,9 +36,8 @@ public final class GradientMean {
         }
         if (first == null) {
             first = gradients;
-            firstLoss = loss;
         } else if (!gradients.keySet().equals(first.keySet())) {
-            throw new IllegalArgumentException("batch " + batches + " has gradients for " + gradients.keySet()
+            throw new IllegalArgumentException("batch " + this.loss.batches() + " has gradients for " + gradients.keySet()
                     + ", batch 0 for " + first.keySet());
         }
         for (Map.Entry<String, Tensor> entry : gradients.entrySet()) {
@@ -49,32 +45,30 @@ public final class GradientMean {
             double[] sum = sums.computeIfAbsent(entry.getKey(), k -> new double[g.length]);
             if (sum.length != g.length) {
                 throw new IllegalArgumentException("the gradient of \"" + entry.getKey() + "\" has " + g.length
-                        + " elements in batch " + batches + ", " + sum.length + " before");
+                        + " elements in batch " + this.loss.batches() + ", " + sum.length + " before");
             }
             for (int i = 0; i < g.length; i++) {
                 sum[i] += batchRows * g[i];
             }
         }
-        lossSum += batchRows * loss;
-        rows += batchRows;
-        batches++;
+        this.loss = this.loss.add(batchRows, loss);
     }
 
     /** The rows added so far, Σ n_j. */
     public long rows() {
-        return rows;
+        return loss.rows();
     }
 
     /** The weighted mean loss, {@code Σ n_j · loss_j / Σ n_j} (the first loss itself for one batch). */
     public double loss() {
         requireBatches();
-        return batches == 1 ? firstLoss : lossSum / rows;
+        return loss.value();
     }
 
     /** The weighted mean gradient per parameter, each in the dtype and shape of the first batch's gradient. */
     public Map<String, Tensor> gradients() {
         requireBatches();
-        if (batches == 1) {
+        if (loss.batches() == 1) {
             return first;
         }
         Map<String, Tensor> mean = new LinkedHashMap<>();
@@ -82,7 +76,7 @@ public final class GradientMean {
             double[] sum = sums.get(entry.getKey());
             double[] values = new double[sum.length];
             for (int i = 0; i < sum.length; i++) {
-                values[i] = sum[i] / rows;
+                values[i] = sum[i] / loss.rows();
             }
             Tensor like = entry.getValue();
             mean.put(entry.getKey(), Tensor.of(like.dtype(), like.shape(), values));
@@ -91,7 +85,7 @@ public final class GradientMean {
     }
 
     private void requireBatches() {
-        if (batches == 0) {
+        if (loss.batches() == 0) {
             throw new IllegalStateException("no batch was added");
         }
     }

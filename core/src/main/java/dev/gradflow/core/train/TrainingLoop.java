@@ -36,7 +36,7 @@ public final class TrainingLoop {
             LabelledData dataset, TrainingPlan plan, Optimizer optimizer) {
         BatchSchedule schedule = new BatchSchedule(plan, dataset.samples());
         Map<String, Tensor> parameters = initialParameters;
-        CompiledGraph graph = Batches.withParameters(network, parameters);
+        CompiledGraph graph = network.withParameters(parameters);
         OptimizerState state = OptimizerState.initial();
         List<TrainingResult.Epoch> epochs = new ArrayList<>(plan.epochs());
         for (int epoch = 0; epoch < plan.epochs(); epoch++) {
@@ -56,7 +56,7 @@ public final class TrainingLoop {
                 StepResult result = OptimizerStep.apply(optimizer, parameters, stepGradient.gradients(), state);
                 parameters = result.parameters();
                 state = result.state();
-                graph = Batches.withParameters(network, parameters);
+                graph = network.withParameters(parameters);
             }
             OptionalDouble accuracy = correct < 0 ? OptionalDouble.empty()
                     : OptionalDouble.of((double) correct / dataset.samples());

@@ -9,37 +9,50 @@ import java.util.Map;
  * The answer for one batch: the value of a record on topic {@code gradients}, keyed by network id. Either the
  * output value with the gradient for every parameter and input, or the reason there is none.
  * <pre>
- * 4 bytes  magic "GFGR", 1 byte version (1)
+ * 4 bytes  magic "GFGR", 1 byte version (2; version 1 is still read)
  * string   batch id, string network id
  * 1 byte   status: 0 = ok, 1 = failed
  * failed:  string reason
  * ok:      tensor output value;
  *          int32 parameter count, then per parameter: string name, tensor gradient;
- *          int32 input count, then per input: string name, tensor gradient
+ *          int32 input count, then per input: string name, tensor gradient;
+ *          int32 rows the network classified correctly, −1 without a categorical loss   (version 2; before: −1)
  * </pre>
  *
  * @param batchId the batch this answers
  * @param networkId the network that ran
  * @param gradients the result, or null when the batch failed
  * @param failure why the batch failed, or null
+ * @param correct for a network with a categorical loss, the rows whose most probable class is the target class (what
+ *     a job's accuracy counts); −1 otherwise, and for a failed batch
  */
-public record GradientRecord(String batchId, String networkId, GradientSet gradients, String failure) {
+public record GradientRecord(String batchId, String networkId, GradientSet gradients, String failure, int correct) {
     static final byte[] MAGIC = {'G', 'F', 'G', 'R'};
-    static final byte VERSION = 1;
+    static final byte VERSION = 2;
+    /** No count of correct rows. Still read, never written. */
+    private static final byte VERSION_WITHOUT_CORRECT = 1;
     private static final int MAX_TENSORS = 1_000_000;
 
     public GradientRecord {
         if ((gradients == null) == (failure == null)) {
             throw new IllegalArgumentException("a gradient record holds either gradients or a failure");
         }
+        if (correct < -1 || (failure != null && correct != -1)) {
+            throw new IllegalArgumentException("correct rows must be -1 or a count, and -1 for a failure: " + correct);
+        }
     }
 
     public static GradientRecord ok(String batchId, String networkId, GradientSet gradients) {
-        return new GradientRecord(batchId, networkId, gradients, null);
+        return new GradientRecord(batchId, networkId, gradients, null, -1);
+    }
+
+    /** An answer that also counts the rows classified correctly. */
+    public static GradientRecord ok(String batchId, String networkId, GradientSet gradients, int correct) {
+        return new GradientRecord(batchId, networkId, gradients, null, correct);
     }
 
     public static GradientRecord failed(String batchId, String networkId, String failure) {
-        return new GradientRecord(batchId, networkId, null, failure);
+        return new GradientRecord(batchId, networkId, null, failure, -1);
     }
 
     public boolean isFailed() {
@@ -55,13 +68,13 @@ public record GradientRecord(String batchId, String networkId, GradientSet gradi
         gradients.parameters().forEach((name, tensor) -> writer.string(name).tensor(tensor));
         writer.i32(gradients.inputs().size());
         gradients.inputs().forEach((name, tensor) -> writer.string(name).tensor(tensor));
-        return writer.toByteArray();
+        return writer.i32(correct).toByteArray();
     }
 
     /** @throws WireFormatException saying what is wrong and where */
     public static GradientRecord decode(byte[] bytes) {
         WireReader reader = new WireReader(bytes, "gradient record");
-        reader.magic(MAGIC, VERSION);
+        boolean withCorrect = reader.magic(MAGIC, VERSION_WITHOUT_CORRECT, VERSION) == VERSION;
         String batchId = reader.string("batch id");
         String networkId = reader.string("network id");
         int status = reader.u8("status");
@@ -76,8 +89,12 @@ public record GradientRecord(String batchId, String networkId, GradientSet gradi
         Tensor output = reader.tensor("output value");
         Map<String, Tensor> parameters = named(reader, "parameter");
         Map<String, Tensor> inputs = named(reader, "input");
+        int correct = withCorrect ? reader.i32("correct rows") : -1;
+        if (correct < -1) {
+            throw reader.error("correct rows " + correct + " is neither -1 nor a count");
+        }
         reader.end();
-        return ok(batchId, networkId, new GradientSet(output, parameters, inputs));
+        return ok(batchId, networkId, new GradientSet(output, parameters, inputs), correct);
     }
 
     private static Map<String, Tensor> named(WireReader reader, String what) {

@@ -10,13 +10,15 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The forward pass of one batch: the value of a record on topic {@code tapes}, keyed by batch id. Either a tape,
  * or the reason the forward pass failed (so that a failure still reaches the gradients topic).
  * <pre>
- * 4 bytes  magic "GFTP", 1 byte version (2; version 1 is still read)
+ * 4 bytes  magic "GFTP", 1 byte version (3; versions 1 and 2 are still read)
  * string   batch id, string network id
+ * 1 byte   answer topic, the batch's: 0 = gradients, 1 = jobs   (version 3; before: gradients)
  * 1 byte   status: 0 = ok, 1 = failed
  * failed:  string reason
  * ok:      1 byte dtype; int32 output index;
@@ -35,17 +37,20 @@ import java.util.Map;
  * @param networkId the network it ran
  * @param tape the tape, or null when the forward pass failed
  * @param failure why the forward pass failed, or null
+ * @param answerTopic where the gradient-service writes the answer: the batch's choice, carried on
  */
-public record TapeRecord(String batchId, String networkId, Tape tape, String failure) {
+public record TapeRecord(String batchId, String networkId, Tape tape, String failure, AnswerTopic answerTopic) {
     static final byte[] MAGIC = {'G', 'F', 'T', 'P'};
     /**
      * Version 2 writes each saved tensor once, in a table, and may hold the op {@code dense} (the fused dense
      * layer). A reader that knows only version 1 rejects such a tape up front ("unsupported version") instead of
      * failing halfway through it.
      */
-    static final byte VERSION = 2;
+    static final byte VERSION = 3;
     /** Saved tensors written in place, once per op that saved them, and no dense ops. Still read, never written. */
     private static final byte VERSION_IN_PLACE = 1;
+    /** The first version with the answer topic. */
+    private static final byte VERSION_WITH_ANSWER_TOPIC = 3;
     private static final int MAX_NODES = 1_000_000;
     private static final int MAX_TENSORS = 16_000_000;
 
@@ -53,6 +58,17 @@ public record TapeRecord(String batchId, String networkId, Tape tape, String fai
         if ((tape == null) == (failure == null)) {
             throw new IllegalArgumentException("a tape record holds either a tape or a failure");
         }
+        Objects.requireNonNull(answerTopic, "answerTopic");
+    }
+
+    /** A record answered on {@code gradients}. */
+    public TapeRecord(String batchId, String networkId, Tape tape, String failure) {
+        this(batchId, networkId, tape, failure, AnswerTopic.GRADIENTS);
+    }
+
+    /** The same record, answered on {@code answerTopic}. */
+    public TapeRecord answeredOn(AnswerTopic topic) {
+        return new TapeRecord(batchId, networkId, tape, failure, topic);
     }
 
     public static TapeRecord ok(String batchId, String networkId, Tape tape) {
@@ -68,7 +84,8 @@ public record TapeRecord(String batchId, String networkId, Tape tape, String fai
     }
 
     public byte[] encode() {
-        WireWriter writer = new WireWriter(4096).magic(MAGIC, VERSION).string(batchId).string(networkId);
+        WireWriter writer = new WireWriter(4096).magic(MAGIC, VERSION).string(batchId).string(networkId)
+                .u8(answerTopic.wireCode());
         if (failure != null) {
             return writer.u8(1).string(failure).toByteArray();
         }
@@ -117,14 +134,17 @@ public record TapeRecord(String batchId, String networkId, Tape tape, String fai
     /** @throws WireFormatException saying what is wrong and where */
     public static TapeRecord decode(byte[] bytes) {
         WireReader reader = new WireReader(bytes, "tape record");
-        boolean inPlace = reader.magic(MAGIC, VERSION_IN_PLACE, VERSION) == VERSION_IN_PLACE;
+        int version = reader.magic(MAGIC, VERSION_IN_PLACE, VERSION);
+        boolean inPlace = version == VERSION_IN_PLACE;
         String batchId = reader.string("batch id");
         String networkId = reader.string("network id");
+        AnswerTopic answerTopic = version >= VERSION_WITH_ANSWER_TOPIC ? AnswerTopic.read(reader)
+                : AnswerTopic.GRADIENTS;
         int status = reader.u8("status");
         if (status == 1) {
             String failure = reader.string("failure reason");
             reader.end();
-            return failed(batchId, networkId, failure);
+            return failed(batchId, networkId, failure).answeredOn(answerTopic);
         }
         if (status != 0) {
             throw reader.error("status " + status + " is neither 0 (ok) nor 1 (failed)");
@@ -196,7 +216,7 @@ public record TapeRecord(String batchId, String networkId, Tape tape, String fai
             throw new WireFormatException("tape record: output index " + output + " is outside the " + count
                     + " nodes");
         }
-        return ok(batchId, networkId, new Tape(dtype, nodes, output, outputValue));
+        return ok(batchId, networkId, new Tape(dtype, nodes, output, outputValue)).answeredOn(answerTopic);
     }
 
     private static int tensorIndex(WireReader reader, String field, int tensorCount) {

@@ -119,6 +119,17 @@ public final class WireReader {
         return new String(bytes, StandardCharsets.UTF_8);
     }
 
+    /** A length-prefixed run of bytes, as {@link WireWriter#bytes} writes it. */
+    public byte[] bytes(String field) {
+        int start = buffer.position();
+        int length = i32(field + " length");
+        need(length, field);
+        byte[] bytes = new byte[length];
+        buffer.get(bytes);
+        fieldStart = start;
+        return bytes;
+    }
+
     public Tensor tensor(String field) {
         String problem = magicProblem(TensorCodec.MAGIC, TensorCodec.VERSION, TensorCodec.VERSION);
         if (problem != null) {

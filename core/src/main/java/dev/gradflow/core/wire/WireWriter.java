@@ -69,6 +69,14 @@ public final class WireWriter {
         return this;
     }
 
+    /** A length-prefixed run of bytes: {@code int32} length, then the bytes (a record nested in another). */
+    public WireWriter bytes(byte[] value) {
+        i32(value.length);
+        ensure(value.length);
+        buffer.put(value);
+        return this;
+    }
+
     /** A tensor in the layout of {@link TensorCodec}, elements little-endian. */
     public WireWriter tensor(Tensor tensor) {
         int[] shape = tensor.shape();

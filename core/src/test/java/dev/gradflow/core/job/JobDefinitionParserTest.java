@@ -99,7 +99,7 @@ class JobDefinitionParserTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             not an object | [1] | $ | expected an object, got an array
-            unknown top-level field | {"network": "n", "dataset": {"id": "d"}, "batchSize": 1, "mode": "gradient", "batch_size": 2} | batch_size | unknown field, expected one of [accumulate, batchSize, dataset, epochs, mode, network, optimizer, seed, shuffle]
+            unknown top-level field | {"network": "n", "dataset": {"id": "d"}, "batchSize": 1, "mode": "gradient", "batch_size": 2} | batch_size | unknown field, expected one of [accumulate, batchSize, dataset, epochs, init, mode, network, optimizer, seed, shuffle]
             missing mode | {"network": "n", "dataset": {"id": "d"}, "batchSize": 1} | mode | is required: one of [gradient, train]
             unknown mode | {"network": "n", "dataset": {"id": "d"}, "batchSize": 1, "mode": "predict"} | mode | unknown mode the string "predict", expected one of [gradient, train]
             missing network | {"dataset": {"id": "d"}, "batchSize": 1, "mode": "gradient"} | network | is required: a registered network's id, or a definition object

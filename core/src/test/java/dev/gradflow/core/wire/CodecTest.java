@@ -125,18 +125,18 @@ class CodecTest {
         byte[] encoded = TapeRecord.ok("b", "n", tape).encode();
         Tape decoded = TapeRecord.decode(encoded).tape();
 
-        assertThat(encoded[4]).as("version").isEqualTo((byte) 2);
+        assertThat(encoded[4]).as("version").isEqualTo((byte) 3);
         assertThat(decoded.nodes().get(1).saved().get(0)).isSameAs(decoded.nodes().get(3).saved().get(0))
                 .isEqualTo(r);
         byte[] inPlace = versionOne(tape);
-        assertThat(encoded.length).as("r's 8 float64s travel once").isEqualTo(inPlace.length - 8 * 8 - 8 + 4 * 4);
+        assertThat(encoded.length).as("r's 8 float64s travel once").isEqualTo(inPlace.length - 8 * 8 - 8 + 4 * 4 + 1);
         assertThat(BackwardPass.run(decoded)).isEqualTo(BackwardPass.run(tape));
         assertThat(BackwardPass.run(TapeRecord.decode(inPlace).tape())).as("version 1 is still read")
                 .isEqualTo(BackwardPass.run(tape));
         byte[] future = encoded.clone();
-        future[4] = 3;
+        future[4] = 4;
         assertThatThrownBy(() -> TapeRecord.decode(future))
-                .hasMessage("tape record: unsupported version 3, this reader knows 1 to 2");
+                .hasMessage("tape record: unsupported version 4, this reader knows 1 to 3");
         byte[] badIndex = encoded.clone();
         int lastNodeBytes = (4 + 1) + 1 + 1 + (4 + 3) + 1 + 1 + 4 + 1; // y: name, kind, rank, op, counts, input
         ByteBuffer.wrap(badIndex).putInt(badIndex.length - lastNodeBytes - 4, 7); // m's second saved index
