@@ -350,8 +350,8 @@ public final class ExactlyOnceStream implements AutoCloseable {
             // The answer keeps its input's timestamp, as Kafka Streams does: a batch's submission time travels
             // through every stage, and the last one measures the end-to-end latency from it.
             long timestamp = result.input().timestamp();
-            return new ProducerRecord<>(settings.outputTopic(), null, timestamp >= 0 ? timestamp : null,
-                    answer.key(), answer.value());
+            return new ProducerRecord<>(answer.topic() != null ? answer.topic() : settings.outputTopic(), null,
+                    timestamp >= 0 ? timestamp : null, answer.key(), answer.value());
         }
         Outcome.DeadLetter deadLetter = (Outcome.DeadLetter) result.outcome();
         return DeadLetters.of(settings.deadLetterTopic(), result.input(), deadLetter.reason());

@@ -21,8 +21,9 @@ public sealed interface Outcome {
      * @param failureReason null for a successful answer; else the class of failure, a tag of
      *     {@code gradflow_failures_total} drawn from a small fixed set (e.g. {@code limit}, {@code non-finite}), never
      *     the failure's message
+     * @param topic the topic to write it to instead of the stream's output topic, or null for the output topic
      */
-    record Answer(String key, byte[] value, int samples, String failureReason) implements Outcome {
+    record Answer(String key, byte[] value, int samples, String failureReason, String topic) implements Outcome {
         public Answer {
             Objects.requireNonNull(value, "value");
             if (samples < 0) {
@@ -32,12 +33,20 @@ public sealed interface Outcome {
 
         /** A successful answer. */
         public static Answer ok(String key, byte[] value, int samples) {
-            return new Answer(key, value, samples, null);
+            return new Answer(key, value, samples, null, null);
         }
 
         /** An answer that reports a failure of the class {@code reason}. */
         public static Answer failed(String key, byte[] value, int samples, String reason) {
-            return new Answer(key, value, samples, Objects.requireNonNull(reason, "reason"));
+            return new Answer(key, value, samples, Objects.requireNonNull(reason, "reason"), null);
+        }
+
+        /**
+         * The same answer for another topic: a job's batch is answered on the job's topic. The stream's producer
+         * writes it in the same transaction as every other output, so it is exactly-once like them.
+         */
+        public Answer to(String otherTopic) {
+            return new Answer(key, value, samples, failureReason, Objects.requireNonNull(otherTopic, "otherTopic"));
         }
 
         public boolean isFailed() {

@@ -33,23 +33,23 @@ public record StreamHealth(State state, String member, String detail) {
         return state != State.FAILED;
     }
 
-    static StreamHealth starting() {
+    public static StreamHealth starting() {
         return new StreamHealth(State.STARTING, "", "connecting to Kafka");
     }
 
-    static StreamHealth running(String member, boolean staticMember) {
+    public static StreamHealth running(String member, boolean staticMember) {
         return new StreamHealth(State.RUNNING, member, staticMember ? "static group member" : "dynamic group member");
     }
 
-    static StreamHealth failed(String member, String reason) {
+    public static StreamHealth failed(String member, String reason) {
         return new StreamHealth(State.FAILED, member, reason);
     }
 
-    static StreamHealth stopped(String member) {
+    public static StreamHealth stopped(String member) {
         return new StreamHealth(State.STOPPED, member, "closed");
     }
 
-    StreamHealth stalled(String reason) {
+    public StreamHealth stalled(String reason) {
         return new StreamHealth(State.STALLED, member, reason);
     }
 }

@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /** A small client of the gateway's REST API, as a user would drive it. */
 final class Gateway {
@@ -52,6 +53,50 @@ final class Gateway {
             }
             Thread.sleep(50);
         }
+    }
+
+    /** POST /jobs; returns the job id. */
+    String submitJob(String jobJson) throws IOException, InterruptedException {
+        JsonNode body = post("/jobs", jobJson, 201);
+        assertThat(body.get("status").asText()).isEqualTo("queued");
+        return body.get("jobId").asText();
+    }
+
+    /** Polls GET /jobs/{id} until the job ended (done, failed or cancelled); returns its last status. */
+    JsonNode awaitJob(String jobId, Duration timeout) throws IOException, InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (true) {
+            Response response = request("GET", "/jobs/" + jobId, null);
+            assertThat(response.status()).as("GET /jobs/%s: %s", jobId, response.body()).isEqualTo(200);
+            String status = response.json().get("status").asText();
+            if (List.of("done", "failed", "cancelled").contains(status)) {
+                return response.json();
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("job " + jobId + " still " + status + " after " + timeout + ": "
+                        + response.body());
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** An HTTP answer: its status and body. */
+    record Response(int status, String body) {
+        JsonNode json() throws IOException {
+            return JSON.readTree(body);
+        }
+    }
+
+    /** Any request; the body is JSON, or null for none. */
+    Response request(String method, String path, String json) throws IOException, InterruptedException {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + path));
+        if (json != null) {
+            builder.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));
+        } else {
+            builder.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        HttpResponse<String> response = HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+        return new Response(response.statusCode(), response.body());
     }
 
     private JsonNode post(String path, String json, int expectedStatus) throws IOException, InterruptedException {

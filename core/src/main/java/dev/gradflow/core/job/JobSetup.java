@@ -49,11 +49,19 @@ public final class JobSetup {
      * @param definition the checked request
      * @param request the request with {@code network} replaced by the inline definition holding the initial
      *     parameters, and without {@code init} (whose draw those parameters are): what the gateway publishes
+     * @param networkDefinition what the request's network definition says, parsed
      * @param network compiled, holding the initial parameters
      * @param rows the dataset in the network's dtype
      */
-    public record Resolved(JobDefinition definition, Map<String, Object> request, CompiledGraph network,
-            LabelledData rows) {
+    public record Resolved(JobDefinition definition, Map<String, Object> request, NetworkDefinition networkDefinition,
+            CompiledGraph network, LabelledData rows) {
+
+        /** The network as a definition holding {@code parameters}: a trained network, ready for POST /networks. */
+        @SuppressWarnings("unchecked")
+        public Map<String, Object> networkWith(Map<String, Tensor> parameters) {
+            return DefinitionTrees.withParameters((Map<String, Object>) request.get("network"), networkDefinition,
+                    parameters);
+        }
     }
 
     /**
@@ -109,6 +117,6 @@ public final class JobSetup {
         Map<String, Object> request = new LinkedHashMap<>(JsonTree.object(requestTree, ""));
         request.remove("init");
         request.put("network", DefinitionTrees.withParameters(networkTree, definition, network.parameters()));
-        return new Resolved(job, request, network, rows);
+        return new Resolved(job, request, definition, network, rows);
     }
 }

@@ -19,18 +19,24 @@ public final class BatchRunner {
      */
     public record Taped(TapeRecord tape, FailureReason failure) {
         static Taped failed(BatchRecord batch, FailureReason failure, String message) {
-            return new Taped(TapeRecord.failed(batch.batchId(), batch.networkId(), message), failure);
+            return new Taped(TapeRecord.failed(batch.batchId(), batch.networkId(), message)
+                    .answeredOn(batch.answerTopic()), failure);
         }
     }
 
     /**
-     * Records the batch's tape. The batch's seed (for dropout masks) derives from its id ({@link BatchRecord#seed()}),
-     * so a redelivered batch draws the same masks and gets the same gradients.
+     * Records the batch's tape, with the parameters the batch brings (a training job's current ones) or else the
+     * definition's. The batch's seed (for dropout masks) is part of the batch ({@link BatchRecord#seed()}), so a
+     * redelivered batch draws the same masks and gets the same gradients. The tape is answered where the batch
+     * asked.
      */
     public static Taped run(BatchRecord batch, CompiledGraph graph) {
         try {
+            CompiledGraph withParameters = batch.parameters().isEmpty() ? graph
+                    : graph.withParameters(batch.parameters());
             return new Taped(TapeRecord.ok(batch.batchId(), batch.networkId(),
-                    ForwardPass.record(graph, batch.tensors(), batch.seed())), null);
+                    ForwardPass.record(withParameters, batch.tensors(), batch.seed()))
+                    .answeredOn(batch.answerTopic()), null);
         } catch (DefinitionException e) {
             return Taped.failed(batch, FailureReason.INVALID_BATCH, e.getMessage());
         } catch (NonFiniteException e) {

@@ -111,6 +111,13 @@ public class ForwardService {
                         + " (gradflow.forward.max-tensor-elements)");
             }
         }
+        for (var parameter : batch.parameters().entrySet()) {
+            if (parameter.getValue().size() > limits.maxTensorElements()) {
+                return BatchRunner.Taped.failed(batch, FailureReason.LIMIT, "parameters." + parameter.getKey()
+                        + ": has " + parameter.getValue().size() + " elements, more than the limit "
+                        + limits.maxTensorElements() + " (gradflow.forward.max-tensor-elements)");
+            }
+        }
         Optional<CompiledGraph> graph = networks.await(batch.networkId(), config.pendingTimeout());
         if (graph.isEmpty()) {
             return BatchRunner.Taped.failed(batch, FailureReason.NETWORK_NOT_REGISTERED, "network " + batch.networkId()

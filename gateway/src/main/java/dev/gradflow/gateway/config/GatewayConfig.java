@@ -40,4 +40,11 @@ public interface GatewayConfig {
     /** How long a REST call waits for Kafka to acknowledge the record it publishes. */
     @WithDefault("PT30S")
     Duration publishTimeout();
+
+    /**
+     * Memory the job store may use (bytes of the jobs' latest progress records, results included); the jobs that
+     * ended longest ago are forgotten first.
+     */
+    @WithDefault("268435456")
+    long jobsMaxBytes();
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gradflow.core.wire.GradientRecord;
 import dev.gradflow.gateway.service.GatewayService;
+import dev.gradflow.gateway.service.JobStore;
 import dev.gradflow.gateway.service.NetworkCatalog;
 import dev.gradflow.gateway.service.ResultStore;
 import io.micrometer.core.instrument.Counter;
@@ -37,6 +38,9 @@ public class KafkaListeners {
     GatewayService service;
 
     @Inject
+    JobStore jobs;
+
+    @Inject
     ObjectMapper json;
 
     @Inject
@@ -55,7 +59,9 @@ public class KafkaListeners {
             return;
         }
         try {
-            catalog.put(networkId, service.compile(json.readerFor(Object.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readValue(record.value())));
+            Object definition = json.readerFor(Object.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .readValue(record.value());
+            catalog.put(networkId, service.compile(definition), definition);
             count("network-definitions", "ok");
         } catch (IOException | IllegalArgumentException e) {
             LOG.warnf("skipping network %s: %s", networkId, e.getMessage());
@@ -92,5 +98,22 @@ public class KafkaListeners {
         }
         count("gradients", "ok", ok);
         count("gradients", "skipped", skipped);
+    }
+
+    /** Each job's latest progress, for GET /jobs and the event streams; the topic is compacted, so it stays small. */
+    @Incoming("job-progress")
+    @Blocking
+    public void jobProgress(Record<String, byte[]> record) {
+        if (record.key() == null) {
+            LOG.warn("skipping a job progress record without a key");
+            return;
+        }
+        try {
+            jobs.update(record.key(), record.value());
+            count("job-progress", "ok");
+        } catch (IOException | ClassCastException e) {
+            LOG.warnf("skipping an unreadable progress record of job %s: %s", record.key(), e.getMessage());
+            count("job-progress", "skipped");
+        }
     }
 }

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.gradflow.core.graph.DefinitionException;
 import dev.gradflow.gateway.service.IdempotencyConflictException;
 import dev.gradflow.gateway.service.PublishException;
+import dev.gradflow.gateway.service.JobEndedException;
+import dev.gradflow.gateway.service.UnknownJobException;
 import dev.gradflow.gateway.service.UnknownNetworkException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
@@ -52,6 +54,16 @@ public class ErrorMapper {
     @ServerExceptionMapper
     public Response unknownNetwork(UnknownNetworkException e) {
         return respond(Response.Status.NOT_FOUND, null, e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response unknownJob(UnknownJobException e) {
+        return respond(Response.Status.NOT_FOUND, null, e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response jobEnded(JobEndedException e) {
+        return respond(Response.Status.CONFLICT, null, e.getMessage());
     }
 
     @ServerExceptionMapper

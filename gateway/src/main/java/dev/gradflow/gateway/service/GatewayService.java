@@ -61,7 +61,7 @@ public class GatewayService {
         CompiledGraph graph = compile(definitionTree);
         String networkId = UUID.randomUUID().toString();
         publisher.definition(networkId, json.writeValueAsBytes(definitionTree));
-        catalog.put(networkId, graph);
+        catalog.put(networkId, graph, definitionTree);
         count("network-definitions");
         return networkId;
     }

@@ -12,10 +12,18 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 @ApplicationScoped
 public class NetworkCatalog {
-    private final Map<String, CompiledGraph> networks = new ConcurrentHashMap<>();
+    /** A network as registered: compiled, and the definition it was compiled from, which a job inlines. */
+    private record Entry(CompiledGraph graph, Map<String, Object> definition) {
+    }
 
-    public void put(String networkId, CompiledGraph graph) {
-        networks.put(networkId, graph);
+    private final Map<String, Entry> networks = new ConcurrentHashMap<>();
+
+    /**
+     * @param definition the definition as parsed JSON, kept so that a job on this network can carry it inline
+     */
+    @SuppressWarnings("unchecked")
+    public void put(String networkId, CompiledGraph graph, Object definition) {
+        networks.put(networkId, new Entry(graph, (Map<String, Object>) definition));
     }
 
     public void remove(String networkId) {
@@ -23,6 +31,11 @@ public class NetworkCatalog {
     }
 
     public Optional<CompiledGraph> find(String networkId) {
-        return Optional.ofNullable(networks.get(networkId));
+        return Optional.ofNullable(networks.get(networkId)).map(Entry::graph);
+    }
+
+    /** The definition a network was registered with, as parsed JSON. */
+    public Optional<Map<String, Object>> definition(String networkId) {
+        return Optional.ofNullable(networks.get(networkId)).map(Entry::definition);
     }
 }

@@ -29,7 +29,16 @@ public class Publisher {
     Emitter<byte[]> batches;
 
     @Inject
+    @Channel("jobs")
+    Emitter<byte[]> jobs;
+
+    @Inject
     GatewayConfig config;
+
+    /** A job command, keyed by job id, so that all of a job's records share a partition of {@code jobs}. */
+    public void job(String jobId, byte[] command) {
+        send(jobs, "jobs", jobId, command);
+    }
 
     public void definition(String networkId, byte[] json) {
         send(definitions, "network-definitions", networkId, json);

@@ -14,4 +14,11 @@ public interface GradientConfig {
     /** Largest number of elements in one tensor on a tape; a larger tape is answered with a failure. */
     @WithDefault("16777216")
     long maxTensorElements();
+
+    /**
+     * The topic a job's batches are answered on (their batch records ask for it): the job-service reads it. Every
+     * other answer goes to the stream's output topic.
+     */
+    @WithDefault("jobs")
+    String jobsTopic();
 }

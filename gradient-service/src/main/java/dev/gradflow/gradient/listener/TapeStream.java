@@ -5,6 +5,7 @@ import dev.gradflow.core.wire.WireFormatException;
 import dev.gradflow.exactlyonce.ExactlyOnceStream;
 import dev.gradflow.exactlyonce.Outcome;
 import dev.gradflow.exactlyonce.StreamHealth;
+import dev.gradflow.core.wire.AnswerTopic;
 import dev.gradflow.gradient.config.GradientConfig;
 import dev.gradflow.gradient.config.StreamConfig;
 import dev.gradflow.gradient.service.FailureReason;
@@ -36,7 +37,7 @@ public class TapeStream {
     StreamConfig settings;
 
     @Inject
-    GradientConfig limits;
+    GradientConfig config;
 
     @Inject
     MeterRegistry meters;
@@ -75,14 +76,19 @@ public class TapeStream {
     private Outcome answer(byte[] tape) {
         try {
             GradientCalculator.Answered answered = backwardTime.record(() -> GradientCalculator.answer(tape,
-                    limits.maxTapeNodes(), limits.maxTensorElements()));
+                    config.maxTapeNodes(), config.maxTensorElements()));
             GradientRecord answer = answered.record();
+            Outcome.Answer outcome;
             if (answered.failure() == null) {
-                return Outcome.Answer.ok(answer.networkId(), answer.encode(), answered.samples());
+                outcome = Outcome.Answer.ok(answer.networkId(), answer.encode(), answered.samples());
+            } else {
+                LOG.infof("batch %s of network %s failed: %s", answer.batchId(), answer.networkId(),
+                        answer.failure());
+                outcome = Outcome.Answer.failed(answer.networkId(), answer.encode(), answered.samples(),
+                        answered.failure().tag());
             }
-            LOG.infof("batch %s of network %s failed: %s", answer.batchId(), answer.networkId(), answer.failure());
-            return Outcome.Answer.failed(answer.networkId(), answer.encode(), answered.samples(),
-                    answered.failure().tag());
+            // A job's batch is keyed, like every answer, by its network id, which for a job is the job id.
+            return answered.answerTopic() == AnswerTopic.JOBS ? outcome.to(config.jobsTopic()) : outcome;
         } catch (WireFormatException e) {
             LOG.warnf("dead-lettering an unreadable tape record: %s", e.getMessage());
             return Outcome.DeadLetter.malformed(e.getMessage());

@@ -1,12 +1,14 @@
 package dev.gradflow.gradient.service;
 
 import dev.gradflow.core.tape.BackwardPass;
+import dev.gradflow.core.tape.Classification;
 import dev.gradflow.core.tape.NonFiniteException;
 import dev.gradflow.core.tape.TapeNode;
 import dev.gradflow.core.tensor.Tensor;
 import dev.gradflow.core.tape.TapeException;
 import dev.gradflow.core.wire.BatchRecord;
 import dev.gradflow.core.wire.GradientRecord;
+import dev.gradflow.core.wire.AnswerTopic;
 import dev.gradflow.core.wire.TapeRecord;
 
 /**
@@ -22,10 +24,12 @@ public final class GradientCalculator {
      * A tape's answer, and for a failed one the class of its failure.
      *
      * @param failure null when the answer is not failed
+     * @param answerTopic where the batch asked to be answered
      */
-    public record Answered(GradientRecord record, FailureReason failure) {
+    public record Answered(GradientRecord record, FailureReason failure, AnswerTopic answerTopic) {
         static Answered failed(TapeRecord tape, FailureReason failure, String message) {
-            return new Answered(GradientRecord.failed(tape.batchId(), tape.networkId(), message), failure);
+            return new Answered(GradientRecord.failed(tape.batchId(), tape.networkId(), message), failure,
+                    tape.answerTopic());
         }
 
         /** The samples its gradients cover (those of the inputs have the inputs' shapes); 1 for a failed one. */
@@ -51,8 +55,8 @@ public final class GradientCalculator {
             return Answered.failed(tape, FailureReason.LIMIT, tooLarge);
         }
         try {
-            return new Answered(GradientRecord.ok(tape.batchId(), tape.networkId(), BackwardPass.run(tape.tape())),
-                    null);
+            return new Answered(GradientRecord.ok(tape.batchId(), tape.networkId(), BackwardPass.run(tape.tape()),
+                    Classification.correct(tape.tape())), null, tape.answerTopic());
         } catch (TapeException e) {
             return Answered.failed(tape, FailureReason.INVALID_TAPE, e.getMessage());
         } catch (NonFiniteException e) {

@@ -1,0 +1,2 @@
+/** Typed configuration of the job-service. */
+package dev.gradflow.jobs.config;

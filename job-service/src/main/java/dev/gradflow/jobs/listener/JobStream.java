@@ -1,0 +1,414 @@
+package dev.gradflow.jobs.listener;
+
+import dev.gradflow.exactlyonce.DeadLetters;
+import dev.gradflow.exactlyonce.StreamHealth;
+import dev.gradflow.jobs.config.JobsConfig;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Supplier;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.jboss.logging.Logger;
+
+/**
+ * Reads the commands topic and commits, per poll, everything the handler produced together with the offsets, in one
+ * Kafka transaction, with the handler's state restored from the state topic whenever this instance takes over a
+ * partition or a transaction fails: the pattern of a Kafka Streams task with a changelog, on the plain clients.
+ *
+ * <p>Why every step of a job is applied exactly once: a job's state (its parameters, optimizer state and the answers
+ * of its current step) changes only in memory while records are handled, and reaches Kafka only in the transaction
+ * that also commits the offsets of the records that changed it and the batches they caused. After a crash, a
+ * rebalance or an aborted transaction, the new owner of a partition reads the state partition of the same number
+ * ({@code read_committed}, to its end) and resumes from the committed offsets, so it sees exactly the state those
+ * offsets belong to. A zombie is fenced by its transactional id (a restart with the same instance id) or by the group
+ * generation sent with the offsets (KIP-447).
+ *
+ * <p>One thread does everything, in poll order. The job-service's work per record is small (the batches are computed
+ * by the forward-service and the gradient-service); what it does is combine answers and take optimizer steps.
+ */
+public final class JobStream implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(JobStream.class);
+    private static final String MAX_RECORD_BYTES = String.valueOf(64 << 20);
+    private static final Duration POLL = Duration.ofMillis(100);
+    private static final Duration RETRY_BACKOFF = Duration.ofSeconds(1);
+    private static final Duration RESTORE_TIMEOUT = Duration.ofSeconds(60);
+
+    private final JobsConfig config;
+    private final Map<String, Object> clientProperties;
+    private final String memberName;
+    private final boolean staticMember;
+    private final StatefulHandler handler;
+    private final Thread loop;
+
+    private volatile boolean running = true;
+    private volatile StreamHealth health = StreamHealth.starting();
+    private volatile Instant lastLoop = Instant.now();
+    private KafkaConsumer<String, byte[]> consumer;
+    private KafkaProducer<String, byte[]> producer;
+
+    private JobStream(JobsConfig config, Map<String, ?> clientProperties, Optional<String> instanceId,
+            StatefulHandler handler) {
+        this.config = config;
+        this.clientProperties = Map.copyOf(clientProperties);
+        this.staticMember = instanceId.filter(id -> !id.isBlank()).isPresent();
+        this.memberName = config.groupId() + "-" + instanceId.filter(id -> !id.isBlank())
+                .orElseGet(() -> UUID.randomUUID().toString());
+        this.handler = handler;
+        this.loop = new Thread(this::run, memberName + "-loop");
+        this.loop.setDaemon(true);
+    }
+
+    /** Starts the stream in the background. */
+    public static JobStream start(JobsConfig config, Map<String, ?> clientProperties, Optional<String> instanceId,
+            StatefulHandler handler) {
+        JobStream stream = new JobStream(config, clientProperties, instanceId, handler);
+        stream.loop.start();
+        return stream;
+    }
+
+    public StreamHealth health() {
+        StreamHealth current = health;
+        if (current.state() == StreamHealth.State.RUNNING
+                && Duration.between(lastLoop, Instant.now()).compareTo(Duration.ofSeconds(30)) > 0) {
+            return current.stalled("no poll for " + Duration.between(lastLoop, Instant.now()).toSeconds()
+                    + " s (is the broker reachable?)");
+        }
+        return current;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        try {
+            loop.join(Duration.ofSeconds(30).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run() {
+        try {
+            consumer = new KafkaConsumer<>(consumerProperties(), new StringDeserializer(), new ByteArrayDeserializer());
+            producer = newProducer();
+            if (producer == null) {
+                return;
+            }
+            checkPartitions();
+            consumer.subscribe(List.of(config.commandsTopic()), new RestoreOnAssignment());
+            health = StreamHealth.running(memberName, staticMember);
+            LOG.infof("%s → jobs running as %s (%s member)", config.commandsTopic(), memberName,
+                    staticMember ? "static" : "dynamic");
+            while (running) {
+                ConsumerRecords<String, byte[]> records = consumer.poll(POLL);
+                lastLoop = Instant.now();
+                if (!records.isEmpty()) {
+                    process(records);
+                }
+            }
+        } catch (AuthenticationException | AuthorizationException | FencedInstanceIdException e) {
+            LOG.errorf("%s stopped: %s", memberName, e.toString());
+            health = StreamHealth.failed(memberName, e.toString());
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "%s stopped by an unexpected error", memberName);
+            health = StreamHealth.failed(memberName, e.toString());
+        } finally {
+            closeClients();
+            if (health.state() != StreamHealth.State.FAILED) {
+                health = StreamHealth.stopped(memberName);
+            }
+        }
+    }
+
+    /** Handles one poll's records and commits their outputs and offsets together; on failure, restores and rewinds. */
+    private void process(ConsumerRecords<String, byte[]> records) {
+        List<ProducerRecord<String, byte[]>> outputs = new ArrayList<>();
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> record : records) {
+            try {
+                outputs.addAll(handler.handle(record));
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "dead-lettering %s-%d@%d after an unexpected error", record.topic(), record.partition(),
+                        record.offset());
+                outputs.add(DeadLetters.of(config.deadLetterTopic(), record,
+                        "unexpected error while processing the record: " + e));
+            }
+            offsets.put(new TopicPartition(record.topic(), record.partition()),
+                    new OffsetAndMetadata(record.offset() + 1));
+        }
+        try {
+            producer.beginTransaction();
+            for (ProducerRecord<String, byte[]> output : outputs) {
+                producer.send(output);
+            }
+            producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+            producer.commitTransaction();
+        } catch (KafkaException e) {
+            LOG.warnf("transaction of %d records aborted, they will be handled again: %s", records.count(),
+                    e.toString());
+            abortOrReplace();
+            restoreAndRewind(consumer.assignment());
+        }
+    }
+
+    private void abortOrReplace() {
+        try {
+            producer.abortTransaction();
+        } catch (KafkaException e) {
+            LOG.warnf("replacing the transactional producer: %s", e.toString());
+            producer.close(Duration.ZERO);
+            producer = newProducer();
+        }
+    }
+
+    /** The partitions' state from the state topic, and their consumption back at the committed offsets. */
+    private void restoreAndRewind(Collection<TopicPartition> partitions) {
+        if (partitions.isEmpty()) {
+            return;
+        }
+        restore(partitions);
+        Map<TopicPartition, OffsetAndMetadata> committed = retrying("reading committed offsets",
+                () -> consumer.committed(new HashSet<>(partitions)));
+        if (committed == null) {
+            return;
+        }
+        for (TopicPartition partition : partitions) {
+            OffsetAndMetadata offset = committed.get(partition);
+            if (offset != null) {
+                consumer.seek(partition, offset);
+            } else {
+                consumer.seekToBeginning(List.of(partition));
+            }
+        }
+    }
+
+    /**
+     * Reads each partition's state partition to its end, committed records only. An open transaction of a crashed
+     * instance holds the end back until it is aborted (at once by a restart with the same instance id, else after
+     * the transaction timeout), so the state read is always a committed one.
+     */
+    private void restore(Collection<TopicPartition> partitions) {
+        Map<String, Object> properties = new HashMap<>(known(ConsumerConfig.configNames()));
+        properties.put("client.id", memberName + "-restore");
+        properties.put("isolation.level", "read_committed");
+        properties.put("enable.auto.commit", "false");
+        properties.put("max.partition.fetch.bytes", MAX_RECORD_BYTES);
+        properties.put("fetch.max.bytes", MAX_RECORD_BYTES);
+        properties.remove("group.id");
+        try (KafkaConsumer<String, byte[]> reader = new KafkaConsumer<>(properties, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            for (TopicPartition input : partitions) {
+                TopicPartition state = new TopicPartition(config.stateTopic(), input.partition());
+                reader.assign(List.of(state));
+                reader.seekToBeginning(List.of(state));
+                long end = reader.endOffsets(List.of(state), RESTORE_TIMEOUT).get(state);
+                Map<String, byte[]> latest = new HashMap<>();
+                Instant deadline = Instant.now().plus(RESTORE_TIMEOUT);
+                while (reader.position(state) < end) {
+                    if (Instant.now().isAfter(deadline)) {
+                        throw new KafkaException("restoring " + state + " took longer than " + RESTORE_TIMEOUT);
+                    }
+                    for (ConsumerRecord<String, byte[]> record : reader.poll(POLL)) {
+                        if (record.value() == null) {
+                            latest.remove(record.key());
+                        } else {
+                            latest.put(record.key(), record.value());
+                        }
+                    }
+                }
+                handler.restore(input.partition(), latest);
+                LOG.infof("%s restored %d state records of %s", memberName, latest.size(), state);
+            }
+        }
+    }
+
+    /**
+     * The state topic must have a partition for every partition of the commands topic: partition p of one holds
+     * the jobs of partition p of the other. Where the state and progress topics do not exist yet (a broker that
+     * creates topics on first use, as the bundled one does), they are created compacted, since only each job's
+     * latest record matters, with as many partitions as the commands topic.
+     */
+    private void checkPartitions() {
+        List<PartitionInfo> commands = retrying("reading the partitions of " + config.commandsTopic(),
+                () -> consumer.partitionsFor(config.commandsTopic()));
+        if (commands == null) {
+            return;
+        }
+        try (Admin admin = Admin.create(known(AdminClientConfig.configNames()))) {
+            Set<String> existing = admin.listTopics().names().get(RESTORE_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            List<NewTopic> missing = new ArrayList<>();
+            for (String topic : List.of(config.stateTopic(), config.progressTopic())) {
+                if (!existing.contains(topic)) {
+                    missing.add(new NewTopic(topic, Optional.of(commands.size()), Optional.empty())
+                            .configs(Map.of("cleanup.policy", "compact", "max.message.bytes", MAX_RECORD_BYTES)));
+                }
+            }
+            if (!missing.isEmpty()) {
+                admin.createTopics(missing).all().get(RESTORE_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                LOG.infof("created %s", missing.stream().map(NewTopic::name).toList());
+            }
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                LOG.warnf("could not create the state and progress topics: %s", e.getCause().toString());
+            }
+        } catch (TimeoutException e) {
+            LOG.warnf("could not create the state and progress topics: %s", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        List<PartitionInfo> state = retrying("reading the partitions of " + config.stateTopic(),
+                () -> consumer.partitionsFor(config.stateTopic()));
+        if (state != null && state.size() < commands.size()) {
+            throw new IllegalStateException(config.stateTopic() + " has " + state.size() + " partitions, fewer than the "
+                    + commands.size() + " of " + config.commandsTopic() + "; give it at least as many");
+        }
+    }
+
+    private KafkaProducer<String, byte[]> newProducer() {
+        return retrying("starting the transactional producer", () -> {
+            KafkaProducer<String, byte[]> created = new KafkaProducer<>(producerProperties(), new StringSerializer(),
+                    new ByteArraySerializer());
+            try {
+                created.initTransactions();
+                return created;
+            } catch (RuntimeException e) {
+                created.close(Duration.ZERO);
+                throw e;
+            }
+        });
+    }
+
+    private <T> T retrying(String what, Supplier<T> call) {
+        while (running) {
+            try {
+                return call.get();
+            } catch (AuthenticationException | AuthorizationException e) {
+                throw e;
+            } catch (KafkaException e) {
+                LOG.warnf("%s failed, retrying in %s: %s", what, RETRY_BACKOFF, e.toString());
+                try {
+                    Thread.sleep(RETRY_BACKOFF.toMillis());
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return null;
+                }
+            }
+        }
+        return null;
+    }
+
+    private Map<String, Object> consumerProperties() {
+        Map<String, Object> properties = known(ConsumerConfig.configNames());
+        properties.put("group.id", config.groupId());
+        properties.put("client.id", memberName);
+        if (staticMember) {
+            properties.put("group.instance.id", memberName);
+        }
+        properties.put("isolation.level", "read_committed");
+        properties.put("enable.auto.commit", "false");
+        properties.put("auto.offset.reset", "earliest");
+        properties.put("session.timeout.ms", String.valueOf(config.sessionTimeout().toMillis()));
+        properties.put("heartbeat.interval.ms", String.valueOf(config.heartbeatInterval().toMillis()));
+        properties.put("max.poll.records", String.valueOf(config.maxRecordsPerTransaction()));
+        properties.put("max.partition.fetch.bytes", MAX_RECORD_BYTES);
+        properties.put("fetch.max.bytes", MAX_RECORD_BYTES);
+        properties.putAll(config.consumer());
+        return properties;
+    }
+
+    private Map<String, Object> producerProperties() {
+        Map<String, Object> properties = known(ProducerConfig.configNames());
+        properties.put("client.id", memberName);
+        properties.put("transactional.id", memberName);
+        properties.put("enable.idempotence", "true");
+        properties.put("acks", "all");
+        properties.put("transaction.timeout.ms", String.valueOf(config.transactionTimeout().toMillis()));
+        properties.put("max.request.size", MAX_RECORD_BYTES);
+        properties.put("buffer.memory", String.valueOf(256L << 20));
+        properties.put("linger.ms", "5");
+        properties.put("batch.size", String.valueOf(1 << 20));
+        properties.putAll(config.producer());
+        return properties;
+    }
+
+    private Map<String, Object> known(Set<String> names) {
+        Map<String, Object> properties = new HashMap<>();
+        clientProperties.forEach((name, value) -> {
+            if (names.contains(name)) {
+                properties.put(name, value);
+            }
+        });
+        return properties;
+    }
+
+    private void closeClients() {
+        if (producer != null) {
+            try {
+                producer.close(Duration.ofSeconds(5));
+            } catch (RuntimeException e) {
+                LOG.debugf("closing the producer: %s", e.toString());
+            }
+        }
+        if (consumer != null) {
+            try {
+                consumer.close(org.apache.kafka.clients.consumer.CloseOptions.groupMembershipOperation(
+                        org.apache.kafka.clients.consumer.CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                        .withTimeout(Duration.ofSeconds(5)));
+            } catch (RuntimeException e) {
+                LOG.debugf("closing the consumer: %s", e.toString());
+            }
+        }
+    }
+
+    /** A partition's jobs come from its state partition before its first record is handled here. */
+    private final class RestoreOnAssignment implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            partitions.forEach(partition -> handler.drop(partition.partition()));
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            onPartitionsRevoked(partitions);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            LOG.infof("%s assigned %s", memberName, consumer.assignment());
+            restore(partitions);
+        }
+    }
+}

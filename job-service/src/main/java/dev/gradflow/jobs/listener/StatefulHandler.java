@@ -1,0 +1,32 @@
+package dev.gradflow.jobs.listener;
+
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * What {@link JobStream} runs: a handler whose state per input partition lives in memory and, as records on the
+ * state topic's partition of the same number, in Kafka. Called on the stream's one thread only.
+ */
+public interface StatefulHandler {
+
+    /**
+     * Handles one record of input partition {@code partition} and returns what it produces, state records included.
+     * It may change the in-memory state of that partition; the stream commits the outputs and the input's offset
+     * in one transaction, or, when that fails, has the state {@link #restore restored} and the input read again.
+     *
+     * @throws RuntimeException a bug: the stream dead-letters the record with the exception's message
+     */
+    List<ProducerRecord<String, byte[]>> handle(ConsumerRecord<String, byte[]> record);
+
+    /**
+     * Replaces the state of input partition {@code partition} with what its state partition holds.
+     *
+     * @param state the latest value of every key of the state partition, tombstoned keys left out
+     */
+    void restore(int partition, Map<String, byte[]> state);
+
+    /** Forgets the state of a partition this instance no longer owns. */
+    void drop(int partition);
+}
