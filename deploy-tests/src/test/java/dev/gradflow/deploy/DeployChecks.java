@@ -126,7 +126,10 @@ final class DeployChecks {
 
     // ---- Topics, consumer groups, scaling, record sizes
 
-    /** Every topic a service reads or writes exists as a KafkaTopic; network-definitions is compacted. */
+    /**
+     * Every topic a service reads or writes exists as a KafkaTopic; network-definitions is compacted, and so is every
+     * topic a service keeps the latest record per key in ({@link ServiceConfig#compactedTopics()}).
+     */
     List<String> topicsExist() {
         List<String> problems = new ArrayList<>();
         for (ServiceConfig service : services) {
@@ -143,6 +146,50 @@ final class DeployChecks {
                 problems.add(Manifests.describe(topic) + " has cleanup.policy " + policy + "; the README requires compact");
             }
         });
+        // A restore (job-state) or a starting reader (job-progress) reads the topic whole: without compaction it
+        // reads every record ever written, and deletion by retention would lose the latest one of a key.
+        for (ServiceConfig service : services) {
+            for (String name : service.compactedTopics()) {
+                kafkaTopic(name).ifPresent(topic -> {
+                    String policy = topicConfig(topic, "cleanup.policy").orElse("delete");
+                    if (!policy.contains("compact")) {
+                        problems.add(Manifests.describe(topic) + " has cleanup.policy " + policy + "; "
+                                + service.name() + " keeps the latest record per key there and needs compact");
+                    }
+                });
+            }
+        }
+        return problems;
+    }
+
+    /**
+     * A topic a service keeps per-partition state in has at least the partitions of the input topic it mirrors
+     * ({@link ServiceConfig#stateTopicInputs()}): the job-service keeps the jobs of partition p of jobs on partition
+     * p of job-state, and refuses to start with fewer.
+     */
+    List<String> stateTopicsCoverTheirInputs() {
+        List<String> problems = new ArrayList<>();
+        for (ServiceConfig service : services) {
+            service.stateTopicInputs().forEach((state, input) -> {
+                Optional<JsonNode> stateTopic = kafkaTopic(state);
+                Optional<JsonNode> inputTopic = kafkaTopic(input);
+                if (stateTopic.isEmpty() || inputTopic.isEmpty()) {
+                    return; // topicsExist() reports it
+                }
+                JsonNode statePartitions = stateTopic.get().path("spec").path("partitions");
+                JsonNode inputPartitions = inputTopic.get().path("spec").path("partitions");
+                if (!statePartitions.canConvertToInt() || !inputPartitions.canConvertToInt()) {
+                    problems.add(Manifests.describe(stateTopic.get()) + " and " + Manifests.describe(inputTopic.get())
+                            + " must both set spec.partitions: " + service.name() + " needs the first to have at least"
+                            + " as many as the second");
+                } else if (statePartitions.asInt() < inputPartitions.asInt()) {
+                    problems.add(Manifests.describe(stateTopic.get()) + " has " + statePartitions.asInt()
+                            + " partitions, fewer than the " + inputPartitions.asInt() + " of " + input + ": "
+                            + service.name() + " keeps partition p's state on partition p of " + state
+                            + " and refuses to start");
+                }
+            });
+        }
         return problems;
     }
 

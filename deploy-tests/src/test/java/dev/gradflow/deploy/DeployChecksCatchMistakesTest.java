@@ -20,6 +20,7 @@ class DeployChecksCatchMistakesTest {
         Map<String, Function<DeployChecks, List<String>>> checks = new TreeMap<>();
         checks.put("everyServiceIsDeployed", DeployChecks::everyServiceIsDeployed);
         checks.put("topicsExist", DeployChecks::topicsExist);
+        checks.put("stateTopicsCoverTheirInputs", DeployChecks::stateTopicsCoverTheirInputs);
         checks.put("strimziResourcesNameTheirCluster", DeployChecks::strimziResourcesNameTheirCluster);
         checks.put("scalersUseTheServicesConsumerGroups", DeployChecks::scalersUseTheServicesConsumerGroups);
         checks.put("kafkaTriggerParametersAreKnown", DeployChecks::kafkaTriggerParametersAreKnown);
@@ -44,10 +45,15 @@ class DeployChecksCatchMistakesTest {
     private static final Map<String, List<String>> EXPECTED = Map.ofEntries(
             Map.entry("everyServiceIsDeployed", List.of(
                     "Deployment/debug-shell container shell (image busybox:1.37) runs none of [gateway, forward-service, "
-                            + "gradient-service], so nothing here can check it")),
+                            + "gradient-service, job-service], so nothing here can check it")),
             Map.entry("topicsExist", List.of(
                     "gradient-service uses topic tapes-dead-letters, which no KafkaTopic declares",
-                    "KafkaTopic/network-definitions has cleanup.policy delete; the README requires compact")),
+                    "KafkaTopic/network-definitions has cleanup.policy delete; the README requires compact",
+                    "KafkaTopic/job-progress has cleanup.policy delete; job-service keeps the latest record per key "
+                            + "there and needs compact")),
+            Map.entry("stateTopicsCoverTheirInputs", List.of(
+                    "KafkaTopic/job-state has 3 partitions, fewer than the 6 of jobs: job-service keeps partition p's "
+                            + "state on partition p of job-state and refuses to start")),
             Map.entry("strimziResourcesNameTheirCluster", List.of(
                     "KafkaTopic/gradients names cluster other-cluster, but there is no Kafka of that name in its namespace")),
             Map.entry("scalersUseTheServicesConsumerGroups", List.of(
@@ -84,13 +90,14 @@ class DeployChecksCatchMistakesTest {
                             + "Deployment/forward-service exposes")),
             Map.entry("serviceMonitorsScrapeNamedPorts", List.of(
                     "ServiceMonitor/gradflow scrapes port 'web', which none of the Services it selects "
-                            + "([Service/forward-service, Service/gateway, Service/gradient-service]) names")),
+                            + "([Service/forward-service, Service/gateway, Service/gradient-service, "
+                            + "Service/job-service]) names")),
             Map.entry("prometheusRulesEqualTheRulesFile", List.of(
                     "PrometheusRule/gradflow spec.groups differs from gradflow.rules.yaml: groups[0].rules[0].for is "
                             + "\"10m\" here, \"5m\" in the file")),
             Map.entry("rulesSelectScrapedJobs", List.of(
                     "PrometheusRule/gradflow rule GradflowForwardLagging selects job=\"forward\", but the ServiceMonitors "
-                            + "scrape only the jobs [forward-service, gateway, gradient-service]")),
+                            + "scrape only the jobs [forward-service, gateway, gradient-service, job-service]")),
             Map.entry("dashboardsAreLoadable", List.of(
                     "ConfigMap/gradflow-dashboards holds dashboards but lacks the label grafana_dashboard: \"1\"")));
 

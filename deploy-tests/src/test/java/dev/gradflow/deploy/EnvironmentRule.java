@@ -36,9 +36,11 @@ final class EnvironmentRule {
      * application.properties, by service.
      */
     static final Map<String, Set<String>> KEYS_READ_WITHOUT_DEFAULT = Map.of(
-            // BatchStream and TapeStream: the stable instance id (a pod name) behind the static group membership.
+            // BatchStream, TapeStream and JobStreamBean: the stable instance id (a pod name) behind the static group
+            // membership and the transactional id.
             "forward-service", Set.of("gradflow.instance-id"),
-            "gradient-service", Set.of("gradflow.instance-id"));
+            "gradient-service", Set.of("gradflow.instance-id"),
+            "job-service", Set.of("gradflow.instance-id"));
 
     /** Variables read regardless of application configuration, with who reads them. */
     static final Map<String, String> PLATFORM_VARIABLES = Map.of(

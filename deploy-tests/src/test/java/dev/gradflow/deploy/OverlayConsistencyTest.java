@@ -37,6 +37,12 @@ class OverlayConsistencyTest {
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(Overlay.class)
+    void stateTopicsHaveThePartitionsOfTheirInputs(Overlay overlay) {
+        assertNoProblems(overlay, checks(overlay).stateTopicsCoverTheirInputs());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Overlay.class)
     void strimziResourcesNameTheirCluster(Overlay overlay) {
         assertNoProblems(overlay, checks(overlay).strimziResourcesNameTheirCluster());
     }

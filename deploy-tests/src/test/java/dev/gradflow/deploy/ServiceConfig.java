@@ -17,8 +17,9 @@ import java.util.regex.Pattern;
 
 /**
  * What one service reads from its application.properties that the manifests must agree with: its HTTP port, the
- * topics it reads and writes, its consumer group, how large a record each of its producers may send, and the keys it
- * understands. Values are the ones the {@code prod} profile sees, which is what runs in a container.
+ * topics it reads and writes, its consumer group, how large a record each of its producers may send, which topics it
+ * needs compacted or partitioned like another, and the keys it understands. Values are the ones the {@code prod}
+ * profile sees, which is what runs in a container.
  *
  * @param name the service's module and application name, e.g. {@code forward-service}
  * @param properties every key, profile prefixes kept, with its value
@@ -26,8 +27,28 @@ import java.util.regex.Pattern;
  */
 record ServiceConfig(String name, Map<String, String> properties, Set<String> documentedKeys) {
 
-    /** The three services, each from its own src/main/resources/application.properties. */
-    static final List<String> NAMES = List.of("gateway", "forward-service", "gradient-service");
+    /** The four services, each from its own src/main/resources/application.properties. */
+    static final List<String> NAMES = List.of("gateway", "forward-service", "gradient-service", "job-service");
+
+    /**
+     * The exactly-once streams a service may run, by the keys that configure them. A service runs the one whose
+     * {@code group-id} key it sets.
+     */
+    static final List<StreamKeys> STREAMS = List.of(
+            // exactly-once/ExactlyOnceStream.java: the forward-service and the gradient-service.
+            new StreamKeys("gradflow.stream.", "input-topic", List.of(), List.of("output-topic", "dead-letter-topic"),
+                    List.of(), StreamDefaults.MAX_REQUEST_SIZE),
+            // job-service/.../JobStream.java: it reads its state topic back (partition p for partition p of its
+            // commands topic) when it takes a partition over, and keeps the latest state and progress per job.
+            new StreamKeys("gradflow.jobs.", "commands-topic", List.of("state-topic"),
+                    List.of("state-topic", "progress-topic", "batches-topic", "definitions-topic", "dead-letter-topic"),
+                    List.of("state-topic", "progress-topic"), StreamDefaults.JOB_STREAM_MAX_REQUEST_SIZE));
+
+    /**
+     * Keys outside a stream's own that name a topic its producer writes too, in the same transactions: the
+     * gradient-service answers a job's batches on the job-service's topic.
+     */
+    static final Set<String> STREAM_OUTPUT_KEYS_ELSEWHERE = Set.of("gradflow.gradient.jobs-topic");
 
     /** Kafka's producer default for max.request.size (ProducerConfig), used where nothing overrides it. */
     static final long KAFKA_DEFAULT_MAX_REQUEST_SIZE = 1_048_576;
@@ -87,28 +108,54 @@ record ServiceConfig(String name, Map<String, String> properties, Set<String> do
         return keys;
     }
 
-    /** The exactly-once stream's consumer group (gradflow.stream.group-id), if this service runs one. */
+    /** The exactly-once stream this service runs, if any: the one of {@link #STREAMS} whose group id it sets. */
+    Optional<StreamKeys> stream() {
+        return STREAMS.stream().filter(keys -> value(keys.prefix() + "group-id").isPresent()).findFirst();
+    }
+
+    /** The exactly-once stream's consumer group (e.g. gradflow.stream.group-id), if this service runs one. */
     Optional<String> streamGroupId() {
-        return value("gradflow.stream.group-id");
+        return stream().map(keys -> required(keys.prefix() + "group-id"));
     }
 
     /** The topic the exactly-once stream consumes, if this service runs one: what KEDA should scale it on. */
     Optional<String> streamInputTopic() {
-        return value("gradflow.stream.input-topic");
+        return stream().map(keys -> required(keys.prefix() + keys.inputKey()));
     }
 
-    /** Every topic this service reads from: incoming channels and the stream's input. */
+    /**
+     * Topics this service keeps state in, each with the input topic whose partitions it mirrors: partition p of the
+     * state topic holds what partition p of the input needs, so it needs at least as many partitions.
+     */
+    Map<String, String> stateTopicInputs() {
+        Map<String, String> topics = new TreeMap<>();
+        stream().ifPresent(keys -> keys.stateKeys().forEach(key ->
+                topics.put(required(keys.prefix() + key), required(keys.prefix() + keys.inputKey()))));
+        return topics;
+    }
+
+    /** Topics this service keeps the latest record per key in, which must be compacted. */
+    Set<String> compactedTopics() {
+        Set<String> topics = new TreeSet<>();
+        stream().ifPresent(keys -> keys.compactedKeys().forEach(key -> topics.add(required(keys.prefix() + key))));
+        return topics;
+    }
+
+    /** Every topic this service reads from: incoming channels, the stream's input and the state it reads back. */
     Set<String> topicsRead() {
         Set<String> topics = new TreeSet<>();
         channels("incoming").forEach(channel -> topics.add(channelTopic("incoming", channel)));
-        streamInputTopic().ifPresent(topics::add);
+        stream().ifPresent(keys -> {
+            topics.add(required(keys.prefix() + keys.inputKey()));
+            keys.stateKeys().forEach(key -> topics.add(required(keys.prefix() + key)));
+        });
         return topics;
     }
 
     /**
      * Every topic this service writes to, with the largest request its producer for that topic may send
      * ({@code max.request.size}): outgoing channels, dead-letter queues of incoming channels, and the stream's output
-     * and dead-letter topics.
+     * topics (dead letters included, and {@link #STREAM_OUTPUT_KEYS_ELSEWHERE}).
      */
     Map<String, Long> topicsWritten() {
         Map<String, Long> written = new LinkedHashMap<>();
@@ -126,11 +173,15 @@ record ServiceConfig(String name, Map<String, String> properties, Set<String> do
                 written.merge(topic, size, Math::max);
             }
         }
-        if (streamGroupId().isPresent()) {
-            long size = value("gradflow.stream.producer.\"max.request.size\"").map(Long::parseLong)
-                    .orElse(StreamDefaults.MAX_REQUEST_SIZE);
-            written.merge(required("gradflow.stream.output-topic"), size, Math::max);
-            written.merge(required("gradflow.stream.dead-letter-topic"), size, Math::max);
+        Optional<StreamKeys> stream = stream();
+        if (stream.isPresent()) {
+            StreamKeys keys = stream.get();
+            long size = value(keys.prefix() + "producer.\"max.request.size\"").map(Long::parseLong)
+                    .orElse(keys.defaultMaxRequestSize());
+            keys.outputKeys().forEach(key -> written.merge(required(keys.prefix() + key), size, Math::max));
+            for (String key : STREAM_OUTPUT_KEYS_ELSEWHERE) {
+                value(key).ifPresent(topic -> written.merge(topic, size, Math::max));
+            }
         }
         return written;
     }
@@ -140,6 +191,28 @@ record ServiceConfig(String name, Map<String, String> properties, Set<String> do
         Set<String> topics = new TreeSet<>(topicsRead());
         topics.addAll(topicsWritten().keySet());
         return topics;
+    }
+
+    /**
+     * Keys whose name says they name a topic ({@code ...topic} or {@code ...-topic}) but that none of the readings
+     * above knows: a topic the checks would not see. A channel's {@code topic} and {@code dead-letter-queue.topic}
+     * and the keys of {@link #STREAMS} and {@link #STREAM_OUTPUT_KEYS_ELSEWHERE} are known.
+     */
+    Set<String> unknownTopicKeys() {
+        Set<String> known = new TreeSet<>(STREAM_OUTPUT_KEYS_ELSEWHERE);
+        for (StreamKeys keys : STREAMS) {
+            known.add(keys.prefix() + keys.inputKey());
+            keys.stateKeys().forEach(key -> known.add(keys.prefix() + key));
+            keys.outputKeys().forEach(key -> known.add(keys.prefix() + key));
+        }
+        Set<String> unknown = new TreeSet<>();
+        for (String key : keys()) {
+            boolean channelTopic = key.startsWith("mp.messaging.") && key.endsWith(".topic");
+            if (key.matches(".*[.-]topic") && !channelTopic && !known.contains(key)) {
+                unknown.add(key);
+            }
+        }
+        return unknown;
     }
 
     private long maxRequestSize(String... keysInOrder) {
@@ -170,13 +243,32 @@ record ServiceConfig(String name, Map<String, String> properties, Set<String> do
     }
 
     /**
-     * What the exactly-once stream (exactly-once/ExactlyOnceStream.java) sets when application.properties does not
-     * override it. A test reads that file to keep this in step.
+     * The keys of one kind of exactly-once stream, each after {@code prefix}.
+     *
+     * @param prefix e.g. {@code gradflow.stream.}
+     * @param inputKey the topic it consumes in its group (also what KEDA scales it on)
+     * @param stateKeys topics it reads back, partition by partition of its input: each needs at least the input's
+     *     partitions
+     * @param outputKeys topics its transactional producer writes
+     * @param compactedKeys topics it keeps the latest record per key in
+     * @param defaultMaxRequestSize its producer's max.request.size unless {@code <prefix>producer."max.request.size"}
+     *     overrides it
+     */
+    record StreamKeys(String prefix, String inputKey, List<String> stateKeys, List<String> outputKeys,
+            List<String> compactedKeys, long defaultMaxRequestSize) {
+    }
+
+    /**
+     * What the exactly-once streams (exactly-once/ExactlyOnceStream.java, job-service's JobStream.java) set when
+     * application.properties does not override it. A test reads those files to keep this in step.
      */
     static final class StreamDefaults {
 
         /** ExactlyOnceStream.MAX_RECORD_BYTES, the producer's max.request.size. */
         static final long MAX_REQUEST_SIZE = 64L << 20;
+
+        /** JobStream.MAX_RECORD_BYTES, the job-service producer's max.request.size. */
+        static final long JOB_STREAM_MAX_REQUEST_SIZE = 64L << 20;
 
         private StreamDefaults() {
         }

@@ -19,7 +19,7 @@ import java.util.function.IntSupplier;
  * A stream's meters, tagged with the topic it reads as {@code channel} (low cardinality: one value per stream).
  * Counted when a transaction commits, so an aborted attempt is never counted.
  */
-final class StreamMetrics {
+public final class StreamMetrics {
     private final MeterRegistry meters;
     private final String channel;
     private final Counter committed;
@@ -36,7 +36,10 @@ final class StreamMetrics {
     private final Map<String, Counter> failures = new ConcurrentHashMap<>();
     private final Map<Outcome.Cause, Counter> deadLetters = new EnumMap<>(Outcome.Cause.class);
 
-    StreamMetrics(MeterRegistry meters, String channel, IntSupplier inFlight, IntSupplier assignedPartitions) {
+    /**
+     * @param channel the input topic, the {@code channel} tag of every meter
+     */
+    public StreamMetrics(MeterRegistry meters, String channel, IntSupplier inFlight, IntSupplier assignedPartitions) {
         this.meters = meters;
         this.channel = channel;
         committed = transactions("committed");
@@ -69,7 +72,7 @@ final class StreamMetrics {
     }
 
     /** One committed transaction: its outcomes, the input and output value bytes, and how long it took. */
-    void committed(List<Outcome> outcomes, long inputBytes, long outputBytes, long nanos) {
+    public void committed(List<Outcome> outcomes, long inputBytes, long outputBytes, long nanos) {
         committed.increment();
         recordsPerTransaction.record(outcomes.size());
         commitTime.record(nanos, TimeUnit.NANOSECONDS);
@@ -125,7 +128,8 @@ final class StreamMetrics {
                 .tag("channel", channel).tag("outcome", label).register(meters);
     }
 
-    void aborted() {
+    /** One aborted transaction. */
+    public void aborted() {
         aborted.increment();
     }
 

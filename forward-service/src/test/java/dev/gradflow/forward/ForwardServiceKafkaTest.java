@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.is;
 import dev.gradflow.core.tape.BackwardPass;
 import dev.gradflow.core.tape.GradientSet;
 import dev.gradflow.core.tensor.Tensor;
+import dev.gradflow.core.wire.AnswerTopic;
 import dev.gradflow.core.wire.BatchRecord;
 import dev.gradflow.core.wire.TapeRecord;
 import dev.gradflow.kafka.broker.KafkaBrokerTestResource;
@@ -76,6 +77,41 @@ class ForwardServiceKafkaTest {
         assertThat(gradients.output().item()).isEqualTo(6.0);
         assertThat(gradients.parameters().get("w").toDoubleArray()).containsExactly(1, -2, 3);
         assertThat(gradients.inputs().get("x").toDoubleArray()).containsExactly(-3, -1, 2);
+    }
+
+    @Test
+    void aJobsBatchRunsWithTheParametersItBringsAndItsTapeIsAnsweredOnTheJobsTopic() throws IOException {
+        String network = "job-" + UUID.randomUUID();
+        kafka.produce("network-definitions", network, example("single-neuron"));
+        String batchId = network + "/0/0";
+        Map<String, Tensor> parameters = Map.of("w", Tensor.vector(1, 1, 1), "b", Tensor.scalar(0.5));
+        kafka.produce("batches", batchId, new BatchRecord(batchId, network, 7, AnswerTopic.JOBS,
+                Map.of("x", Tensor.vector(1, -2, 3)), parameters).encode());
+
+        TapeRecord tape = awaitTape(batchId);
+
+        assertThat(tape.answerTopic()).isEqualTo(AnswerTopic.JOBS);
+        GradientSet gradients = BackwardPass.run(tape.tape());
+        assertThat(gradients.output().item()).as("relu(1 - 2 + 3 + 0.5), not the definition's -3 - 2 + 6 + 1")
+                .isEqualTo(2.5);
+        assertThat(gradients.parameters().get("w").toDoubleArray()).containsExactly(1, -2, 3);
+        assertThat(gradients.inputs().get("x").toDoubleArray()).containsExactly(1, 1, 1);
+    }
+
+    @Test
+    void aBatchWhoseParametersDoNotFitBecomesAFailedTapeNamingTheParameter() throws IOException {
+        String network = "job-" + UUID.randomUUID();
+        kafka.produce("network-definitions", network, example("single-neuron"));
+        String batchId = network + "/0/0";
+        kafka.produce("batches", batchId, new BatchRecord(batchId, network, 7, AnswerTopic.JOBS,
+                Map.of("x", Tensor.vector(1, -2, 3)), Map.of("w", Tensor.vector(1, 1), "b", Tensor.scalar(0)))
+                .encode());
+
+        TapeRecord tape = awaitTape(batchId);
+
+        assertThat(tape.failure()).startsWith("parameters.w: is float64 [2], the network declares float64 [3]");
+        assertThat(tape.answerTopic()).as("a failure is answered where the batch asked, too")
+                .isEqualTo(AnswerTopic.JOBS);
     }
 
     @Test

@@ -16,6 +16,7 @@ import dev.gradflow.core.tape.Tape;
 import dev.gradflow.core.tape.TapeNode;
 import dev.gradflow.core.tensor.DType;
 import dev.gradflow.core.tensor.Tensor;
+import dev.gradflow.core.wire.AnswerTopic;
 import dev.gradflow.core.wire.GradientRecord;
 import dev.gradflow.core.wire.TapeRecord;
 import dev.gradflow.kafka.broker.KafkaBrokerTestResource;
@@ -85,6 +86,23 @@ class GradientServiceKafkaTest {
         assertThat(answer.gradients().inputs().get("x").item()).isCloseTo(9 * x * x * z, within(1e-12));
         assertThat(answer.gradients().inputs().get("y").item()).isCloseTo(-2 * y + 2 * z, within(1e-12));
         assertThat(answer.gradients().inputs().get("z").item()).isCloseTo(3 * x * x * x + 5 + 2 * y, within(1e-12));
+    }
+
+    @Test
+    void aJobsTapeIsAnsweredOnTheJobsTopicKeyedByTheJobId() throws IOException {
+        String jobId = "job-" + UUID.randomUUID();
+        String batchId = jobId + "/0/0";
+        kafka.produce("tapes", batchId, TapeRecord.ok(batchId, jobId, polynomialTape(1, 2, 3))
+                .answeredOn(AnswerTopic.JOBS).encode());
+
+        ConsumerRecord<String, byte[]> record = kafka.awaitRecord("jobs",
+                r -> GradientRecord.decode(r.value()).batchId().equals(batchId));
+
+        assertThat(record.key()).isEqualTo(jobId);
+        assertThat(GradientRecord.decode(record.value()).gradients().inputs().get("x").item())
+                .isCloseTo(9 * 1 * 1 * 3, within(1e-12));
+        assertThat(kafka.readAll("gradients")).noneMatch(r -> GradientRecord.decode(r.value()).batchId()
+                .equals(batchId));
     }
 
     @Test

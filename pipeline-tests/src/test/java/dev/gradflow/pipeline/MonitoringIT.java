@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The dashboards and alerts against live metrics: a real Prometheus (Debian's package) scrapes the three running
+ * The dashboards and alerts against live metrics: a real Prometheus (Debian's package) scrapes the four running
  * services with the repository's local configuration ({@code deploy/local/prometheus.yml}) and rules, while a short
  * job runs through the pipeline, including a malformed record (a dead letter) and a batch that does not fit its
  * network (a failure). Then every dashboard panel's query must parse and return data, every alerting rule must load
@@ -50,10 +50,12 @@ class MonitoringIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private static final List<String> MODULES = List.of("gateway", "forward-service", "gradient-service");
+    /** Every service a rule or a dashboard panel names, the job-service included (its job metrics). */
+    private static final List<String> MODULES = List.of("gateway", "forward-service", "gradient-service",
+            "job-service");
     /** The ports of deploy/local/prometheus.yml, which ./run-pipeline.sh uses, by module. */
     private static final Map<String, String> LOCAL_TARGETS = Map.of("gateway", "127.0.0.1:8080", "forward-service",
-            "127.0.0.1:8081", "gradient-service", "127.0.0.1:8082");
+            "127.0.0.1:8081", "gradient-service", "127.0.0.1:8082", "job-service", "127.0.0.1:8083");
 
     private final Path repository = Path.of(System.getProperty("gradflow.repository.root", "..")).toAbsolutePath()
             .normalize();

@@ -40,8 +40,10 @@ import java.util.TreeMap;
  * its step, exactly as {@link dev.gradflow.core.train.TrainingLoop} does in process; the answers' arrival order does
  * not matter.
  *
- * <p><b>A gradient job</b> sends every batch of the dataset at once, with the definition's parameters, and adds each
- * answer's {@code n_j · g_j} to running float64 sums as it arrives, so the result equals
+ * <p><b>A gradient job</b> sends the dataset's batches with the definition's parameters, at most
+ * {@code maxBatchesInFlight} unanswered at a time (each answer lets the next batch go), so that a large dataset
+ * neither floods the topics nor fills one transaction; the batches run on every instance in parallel. Each answer's
+ * {@code n_j · g_j} is added to running float64 sums as it arrives, so the result equals
  * {@link dev.gradflow.core.train.FullGradient} up to the rounding of the summation order.
  */
 public final class JobRun {
@@ -62,6 +64,7 @@ public final class JobRun {
     private final JobSetup.Resolved setup;
     private final Train train;
     private final BatchSchedule schedule;
+    private final int maxBatchesInFlight;
     private int[] order;
     private int orderEpoch = -1;
 
@@ -81,12 +84,19 @@ public final class JobRun {
     private final List<TrainingResult.Epoch> history = new ArrayList<>();
     /** A gradient job: which batches have answered, and the running sums Σ n_j · g_j per parameter. */
     private boolean[] answered;
+    /** A gradient job: the next batch to send. */
+    private int nextBatch;
     private final Map<String, double[]> sums = new LinkedHashMap<>();
     private Map<String, Tensor> singleBatchGradients;
 
-    private JobRun(String jobId, JobSetup.Resolved setup) {
+    private JobRun(String jobId, JobSetup.Resolved setup, int maxBatchesInFlight) {
+        if (maxBatchesInFlight < 1) {
+            throw new IllegalArgumentException("at least one batch must be allowed in flight, got "
+                    + maxBatchesInFlight);
+        }
         this.jobId = jobId;
         this.setup = setup;
+        this.maxBatchesInFlight = maxBatchesInFlight;
         this.train = setup.definition().mode() instanceof Train t ? t : null;
         TrainingPlan plan = train != null ? setup.definition().trainingPlan()
                 : TrainingPlan.inOrder(setup.definition().batchSize(), 1);
@@ -96,20 +106,28 @@ public final class JobRun {
     }
 
     /**
-     * A new job and the batches it starts with: a training job's first step, or every batch of a gradient job.
+     * A new job and the batches it starts with: a training job's first step, or a gradient job's first
+     * {@code maxBatchesInFlight} batches.
      *
      * @param jobId also the network id its batches run under (the job-service registers the job's network under it)
+     * @param maxBatchesInFlight how many of a gradient job's batches may be out unanswered; it does not change the
+     *     result, only how much travels at once
+     * @param firstBatches Modified: the batches to send are added
      */
-    public static JobRun start(String jobId, JobSetup.Resolved setup, List<BatchRecord> firstBatches) {
-        JobRun run = new JobRun(jobId, setup);
-        if (run.train != null) {
-            firstBatches.addAll(run.stepBatches());
-        } else {
-            for (int b = 0; b < run.schedule.batchesPerEpoch(); b++) {
-                firstBatches.add(run.batch(0, b, false));
-            }
-        }
+    public static JobRun start(String jobId, JobSetup.Resolved setup, int maxBatchesInFlight,
+            List<BatchRecord> firstBatches) {
+        JobRun run = new JobRun(jobId, setup, maxBatchesInFlight);
+        firstBatches.addAll(run.train != null ? run.stepBatches() : run.moreGradientBatches());
         return run;
+    }
+
+    /** A gradient job's next batches, up to the allowed number unanswered. */
+    private List<BatchRecord> moreGradientBatches() {
+        List<BatchRecord> batches = new ArrayList<>();
+        while (nextBatch < answered.length && nextBatch - stepsDone < maxBatchesInFlight) {
+            batches.add(batch(0, nextBatch++, false));
+        }
+        return batches;
     }
 
     public String jobId() {
@@ -229,8 +247,9 @@ public final class JobRun {
         }
         if (stepsDone == answered.length) {
             status = Status.DONE;
+            return List.of();
         }
-        return List.of();
+        return moreGradientBatches();
     }
 
     private void fail(String reason) {
@@ -394,7 +413,7 @@ public final class JobRun {
      * int64 correct rows (−1: no accuracy); int32 epochs finished, per epoch int32 epoch, float64 loss,
      * float64 accuracy (NaN: none), int64 steps;
      * int32 answers of the current step, per answer int32 batch and the gradient record as int32 length + bytes;
-     * int32 gradient-job batches, 1 byte each (answered); int32 sums, per sum a string name and a float64 tensor;
+     * int32 gradient-job batches, 1 byte each (answered); int32 next batch to send; int32 sums, per sum a string name and a float64 tensor;
      * 1 byte whether a single-batch gradient follows, then int32 count and per parameter string name and tensor
      * </pre>
      */
@@ -416,7 +435,7 @@ public final class JobRun {
         for (boolean done : answered) {
             writer.u8(done ? 1 : 0);
         }
-        writer.i32(sums.size());
+        writer.i32(nextBatch).i32(sums.size());
         sums.forEach((name, sum) -> writer.string(name).tensor(Tensor.ofDoubles(new int[] {sum.length}, sum)));
         writer.u8(singleBatchGradients == null ? 0 : 1);
         if (singleBatchGradients != null) {
@@ -430,12 +449,13 @@ public final class JobRun {
      * The job as {@link #encodeState} left it.
      *
      * @param setup what {@link JobSetup#resolve} makes of the job's request, as when it started
+     * @param maxBatchesInFlight as for {@link #start}; it may differ from the value the job started with
      * @throws dev.gradflow.core.wire.WireFormatException when the bytes are not a job state
      */
-    public static JobRun restore(JobSetup.Resolved setup, byte[] state) {
+    public static JobRun restore(JobSetup.Resolved setup, int maxBatchesInFlight, byte[] state) {
         WireReader reader = new WireReader(state, "job state");
         reader.magic(STATE_MAGIC, STATE_VERSION);
-        JobRun run = new JobRun(reader.string("job id"), setup);
+        JobRun run = new JobRun(reader.string("job id"), setup, maxBatchesInFlight);
         int statusCode = reader.u8("status");
         if (statusCode >= Status.values().length) {
             throw reader.error("unknown status " + statusCode);
@@ -472,6 +492,7 @@ public final class JobRun {
         for (int i = 0; i < batches; i++) {
             run.answered[i] = reader.u8("answered") == 1;
         }
+        run.nextBatch = reader.count("next batch", batches);
         int sums = reader.count("sums", Integer.MAX_VALUE);
         for (int i = 0; i < sums; i++) {
             String name = reader.string("sum name");

@@ -106,7 +106,7 @@ class JobRunTest {
                  "batchSize": 30, "mode": "train", "epochs": 2, "optimizer": {"type": "sgd"}}"""
                 .formatted(NETWORK)), NO_SOURCES, Limits.DEFAULT);
         List<BatchRecord> first = new ArrayList<>();
-        JobRun run = JobRun.start("job-3", setup, first);
+        JobRun run = JobRun.start("job-3", setup, 4, first);
         GradientRecord answer = answer(first.get(0), setup.network());
 
         List<BatchRecord> second = run.onAnswer(answer);
@@ -128,13 +128,13 @@ class JobRunTest {
                 {"network": %s, "dataset": {"generator": "spiral", "samples": 20, "classes": 3},
                  "batchSize": 30, "mode": "gradient"}""".formatted(NETWORK)), NO_SOURCES, Limits.DEFAULT);
         List<BatchRecord> first = new ArrayList<>();
-        JobRun run = JobRun.start("job-4", setup, first);
+        JobRun run = JobRun.start("job-4", setup, 4, first);
 
         run.onAnswer(GradientRecord.failed(first.get(1).batchId(), "job-4", "node h: NaN"));
 
         assertThat(run.status()).isEqualTo(JobRun.Status.FAILED);
         assertThat(run.failure()).isEqualTo("batch job-4/0/1 failed: node h: NaN");
-        assertThat(JobRun.restore(setup, run.encodeState()).failure()).isEqualTo(run.failure());
+        assertThat(JobRun.restore(setup, 3, run.encodeState()).failure()).isEqualTo(run.failure());
     }
 
     /**
@@ -144,16 +144,17 @@ class JobRunTest {
      */
     private static JobRun drive(String jobId, JobSetup.Resolved setup, Random random) {
         List<BatchRecord> outstanding = new ArrayList<>();
-        JobRun run = JobRun.start(jobId, setup, outstanding);
+        JobRun run = JobRun.start(jobId, setup, 3, outstanding);
         while (!outstanding.isEmpty()) {
+            assertThat(outstanding).as("batches out at once").hasSizeLessThanOrEqualTo(3);
             Collections.shuffle(outstanding, random);
             BatchRecord batch = BatchRecord.decode(outstanding.remove(0).encode());
             assertThat(batch.answerTopic()).isEqualTo(AnswerTopic.JOBS);
             assertThat(batch.networkId()).isEqualTo(jobId);
-            run = JobRun.restore(setup, run.encodeState());
+            run = JobRun.restore(setup, 3, run.encodeState());
             outstanding.addAll(run.onAnswer(GradientRecord.decode(answer(batch, setup.network()).encode())));
         }
-        return JobRun.restore(setup, run.encodeState());
+        return JobRun.restore(setup, 3, run.encodeState());
     }
 
     /** What the forward-service and the gradient-service make of a batch. */

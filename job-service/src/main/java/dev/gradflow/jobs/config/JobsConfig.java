@@ -45,6 +45,14 @@ public interface JobsConfig {
     @WithDefault("100")
     int maxRecordsPerTransaction();
 
+    /**
+     * How many of a gradient job's batches may be out unanswered at once: enough to keep every forward-service and
+     * gradient-service instance busy, few enough that a large dataset does not travel in one transaction. It does not
+     * change any result.
+     */
+    @WithDefault("32")
+    int maxBatchesInFlight();
+
     /** How often at most a running job publishes its progress; its start, each epoch and its end always do. */
     @WithDefault("PT0.2S")
     Duration progressInterval();

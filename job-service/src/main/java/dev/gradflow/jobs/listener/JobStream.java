@@ -1,12 +1,17 @@
 package dev.gradflow.jobs.listener;
 
 import dev.gradflow.exactlyonce.DeadLetters;
+import dev.gradflow.exactlyonce.Outcome;
+import dev.gradflow.exactlyonce.StreamMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import dev.gradflow.exactlyonce.StreamHealth;
 import dev.gradflow.jobs.config.JobsConfig;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -71,30 +76,40 @@ public final class JobStream implements AutoCloseable {
     private final String memberName;
     private final boolean staticMember;
     private final StatefulHandler handler;
+    private final StreamMetrics metrics;
+    private final MeterRegistry meters;
     private final Thread loop;
+    private KafkaClientMetrics consumerMetrics;
+    private KafkaClientMetrics producerMetrics;
 
     private volatile boolean running = true;
     private volatile StreamHealth health = StreamHealth.starting();
     private volatile Instant lastLoop = Instant.now();
+    private volatile int assigned;
     private KafkaConsumer<String, byte[]> consumer;
     private KafkaProducer<String, byte[]> producer;
 
+    /** What a handled record counts as in {@code gradflow_records_processed_total}: handled, nothing to answer. */
+    private static final Outcome HANDLED = Outcome.Answer.ok(null, new byte[0], 0);
+
     private JobStream(JobsConfig config, Map<String, ?> clientProperties, Optional<String> instanceId,
-            StatefulHandler handler) {
+            StatefulHandler handler, MeterRegistry meters) {
         this.config = config;
         this.clientProperties = Map.copyOf(clientProperties);
         this.staticMember = instanceId.filter(id -> !id.isBlank()).isPresent();
         this.memberName = config.groupId() + "-" + instanceId.filter(id -> !id.isBlank())
                 .orElseGet(() -> UUID.randomUUID().toString());
         this.handler = handler;
+        this.meters = meters;
+        this.metrics = new StreamMetrics(meters, config.commandsTopic(), () -> 0, () -> assigned);
         this.loop = new Thread(this::run, memberName + "-loop");
         this.loop.setDaemon(true);
     }
 
     /** Starts the stream in the background. */
     public static JobStream start(JobsConfig config, Map<String, ?> clientProperties, Optional<String> instanceId,
-            StatefulHandler handler) {
-        JobStream stream = new JobStream(config, clientProperties, instanceId, handler);
+            StatefulHandler handler, MeterRegistry meters) {
+        JobStream stream = new JobStream(config, clientProperties, instanceId, handler, meters);
         stream.loop.start();
         return stream;
     }
@@ -122,6 +137,9 @@ public final class JobStream implements AutoCloseable {
     private void run() {
         try {
             consumer = new KafkaConsumer<>(consumerProperties(), new StringDeserializer(), new ByteArrayDeserializer());
+            // The clients' own metrics: the consumer's lag on jobs is what the lag alert and the autoscaler watch.
+            consumerMetrics = new KafkaClientMetrics(consumer);
+            consumerMetrics.bindTo(meters);
             producer = newProducer();
             if (producer == null) {
                 return;
@@ -154,33 +172,67 @@ public final class JobStream implements AutoCloseable {
 
     /** Handles one poll's records and commits their outputs and offsets together; on failure, restores and rewinds. */
     private void process(ConsumerRecords<String, byte[]> records) {
+        long started = System.nanoTime();
         List<ProducerRecord<String, byte[]>> outputs = new ArrayList<>();
+        List<Outcome> outcomes = new ArrayList<>(records.count());
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        long inputBytes = 0;
         for (ConsumerRecord<String, byte[]> record : records) {
+            inputBytes += record.value() == null ? 0 : record.value().length;
             try {
                 outputs.addAll(handler.handle(record));
+                outcomes.add(HANDLED);
+            } catch (StatefulHandler.RejectedRecordException e) {
+                LOG.warnf("dead-lettering %s-%d@%d: %s", record.topic(), record.partition(), record.offset(),
+                        e.getMessage());
+                outputs.add(DeadLetters.of(config.deadLetterTopic(), record, e.getMessage()));
+                outcomes.add(Outcome.DeadLetter.malformed(e.getMessage()));
             } catch (RuntimeException e) {
                 LOG.errorf(e, "dead-lettering %s-%d@%d after an unexpected error", record.topic(), record.partition(),
                         record.offset());
-                outputs.add(DeadLetters.of(config.deadLetterTopic(), record,
-                        "unexpected error while processing the record: " + e));
+                String reason = "unexpected error while processing the record: " + e;
+                outputs.add(DeadLetters.of(config.deadLetterTopic(), record, reason));
+                outcomes.add(new Outcome.DeadLetter(reason, Outcome.Cause.UNEXPECTED_ERROR));
             }
             offsets.put(new TopicPartition(record.topic(), record.partition()),
                     new OffsetAndMetadata(record.offset() + 1));
         }
+        List<ProducerRecord<String, byte[]>> sent = latestStatePerKey(outputs);
         try {
             producer.beginTransaction();
-            for (ProducerRecord<String, byte[]> output : outputs) {
+            long outputBytes = 0;
+            for (ProducerRecord<String, byte[]> output : sent) {
+                outputBytes += output.value() == null ? 0 : output.value().length;
                 producer.send(output);
             }
             producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
             producer.commitTransaction();
+            metrics.committed(outcomes, inputBytes, outputBytes, System.nanoTime() - started);
         } catch (KafkaException e) {
+            metrics.aborted();
             LOG.warnf("transaction of %d records aborted, they will be handled again: %s", records.count(),
                     e.toString());
             abortOrReplace();
             restoreAndRewind(consumer.assignment());
         }
+    }
+
+    /**
+     * The outputs without the state records that a later one of the same transaction replaces: a job advanced by
+     * several answers of one poll has its state written once, the last, which is all a restore reads.
+     */
+    private List<ProducerRecord<String, byte[]>> latestStatePerKey(List<ProducerRecord<String, byte[]>> outputs) {
+        Set<String> later = new HashSet<>();
+        List<ProducerRecord<String, byte[]>> kept = new ArrayList<>(outputs.size());
+        for (int i = outputs.size() - 1; i >= 0; i--) {
+            ProducerRecord<String, byte[]> output = outputs.get(i);
+            if (output.topic().equals(config.stateTopic()) && !later.add(output.partition() + "/" + output.key())) {
+                continue;
+            }
+            kept.add(output);
+        }
+        Collections.reverse(kept);
+        return kept;
     }
 
     private void abortOrReplace() {
@@ -303,6 +355,11 @@ public final class JobStream implements AutoCloseable {
                     new ByteArraySerializer());
             try {
                 created.initTransactions();
+                if (producerMetrics != null) {
+                    producerMetrics.close();
+                }
+                producerMetrics = new KafkaClientMetrics(created);
+                producerMetrics.bindTo(meters);
                 return created;
             } catch (RuntimeException e) {
                 created.close(Duration.ZERO);
@@ -375,6 +432,11 @@ public final class JobStream implements AutoCloseable {
     }
 
     private void closeClients() {
+        for (KafkaClientMetrics clientMetrics : new KafkaClientMetrics[] {producerMetrics, consumerMetrics}) {
+            if (clientMetrics != null) {
+                clientMetrics.close();
+            }
+        }
         if (producer != null) {
             try {
                 producer.close(Duration.ofSeconds(5));
@@ -398,6 +460,7 @@ public final class JobStream implements AutoCloseable {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             partitions.forEach(partition -> handler.drop(partition.partition()));
+            assigned = consumer.assignment().size() - partitions.size();
         }
 
         @Override
@@ -408,6 +471,7 @@ public final class JobStream implements AutoCloseable {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             LOG.infof("%s assigned %s", memberName, consumer.assignment());
+            assigned = consumer.assignment().size();
             restore(partitions);
         }
     }

@@ -41,7 +41,7 @@ public class JobStreamBean {
 
     void start(@Observes StartupEvent event) {
         stream = JobStream.start(config, kafka, instanceId, new JobService(config, json, meters,
-                Clock.systemUTC()));
+                Clock.systemUTC()), meters);
     }
 
     void stop(@Observes ShutdownEvent event) {

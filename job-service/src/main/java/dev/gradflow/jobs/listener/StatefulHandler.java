@@ -16,9 +16,20 @@ public interface StatefulHandler {
      * It may change the in-memory state of that partition; the stream commits the outputs and the input's offset
      * in one transaction, or, when that fails, has the state {@link #restore restored} and the input read again.
      *
+     * @throws RejectedRecordException when the record is not one of the input topic's: the stream dead-letters it
+     *     with the reason
      * @throws RuntimeException a bug: the stream dead-letters the record with the exception's message
      */
     List<ProducerRecord<String, byte[]>> handle(ConsumerRecord<String, byte[]> record);
+
+    /** A record that is not what the input topic carries, with the reason; it becomes a dead letter. */
+    final class RejectedRecordException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public RejectedRecordException(String reason) {
+            super(reason);
+        }
+    }
 
     /**
      * Replaces the state of input partition {@code partition} with what its state partition holds.

@@ -13,9 +13,9 @@ import dev.gradflow.core.wire.BatchRecord;
 import dev.gradflow.core.wire.GradientRecord;
 import dev.gradflow.core.wire.JobCommand;
 import dev.gradflow.core.wire.WireFormatException;
-import dev.gradflow.exactlyonce.DeadLetters;
 import dev.gradflow.jobs.config.JobsConfig;
 import dev.gradflow.jobs.listener.StatefulHandler;
+import dev.gradflow.jobs.listener.StatefulHandler.RejectedRecordException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -92,6 +92,9 @@ public final class JobService implements StatefulHandler {
         Gauge.builder("gradflow.jobs.running", this, service -> service.running()).description("Jobs running on"
                 + " this instance").register(meters);
         for (JobRun.Status status : JobRun.Status.values()) {
+            if (status == JobRun.Status.RUNNING) {
+                continue;
+            }
             Counter.builder("gradflow.jobs.ended").tag("status", status.label()).description("Jobs that ended, by"
                     + " status").register(meters);
         }
@@ -107,15 +110,15 @@ public final class JobService implements StatefulHandler {
         String jobId = record.key();
         byte[] value = record.value();
         if (jobId == null || jobId.isEmpty() || value == null) {
-            return List.of(deadLetter(record, jobId == null || jobId.isEmpty()
-                    ? "the record has no key; the key must be the job id" : "the record has no value"));
+            throw new RejectedRecordException(jobId == null || jobId.isEmpty()
+                    ? "the record has no key; the key must be the job id" : "the record has no value");
         }
         try {
             if (JobCommand.isJobCommand(value)) {
                 JobCommand command = JobCommand.decode(value);
                 if (!command.jobId().equals(jobId)) {
-                    return List.of(deadLetter(record, "the record's key \"" + jobId + "\" is not its job id \""
-                            + command.jobId() + "\""));
+                    throw new RejectedRecordException("the record's key \"" + jobId + "\" is not its job id \""
+                            + command.jobId() + "\"");
                 }
                 return command instanceof JobCommand.Submit submit ? submit(record.partition(), submit)
                         : cancel(record.partition(), jobId);
@@ -123,7 +126,7 @@ public final class JobService implements StatefulHandler {
             return answer(record.partition(), jobId, GradientRecord.decode(value));
         } catch (WireFormatException e) {
             LOG.warnf("dead-lettering an unreadable record of job %s: %s", jobId, e.getMessage());
-            return List.of(deadLetter(record, "neither a job command nor a gradient record: " + e.getMessage()));
+            throw new RejectedRecordException("neither a job command nor a gradient record: " + e.getMessage());
         }
     }
 
@@ -145,7 +148,7 @@ public final class JobService implements StatefulHandler {
             return refuse(partition, jobId, "the request is not valid JSON: " + e.getMessage(), now);
         }
         List<BatchRecord> batches = new ArrayList<>();
-        JobRun run = JobRun.start(jobId, setup, batches);
+        JobRun run = JobRun.start(jobId, setup, config.maxBatchesInFlight(), batches);
         Job job = new Job(submit, run, now);
         jobs.put(jobId, job);
         out.add(new ProducerRecord<>(config.definitionsTopic(), jobId, networkJson(setup)));
@@ -294,10 +297,6 @@ public final class JobService implements StatefulHandler {
         }
     }
 
-    private ProducerRecord<String, byte[]> deadLetter(ConsumerRecord<String, byte[]> record, String reason) {
-        return DeadLetters.of(config.deadLetterTopic(), record, reason);
-    }
-
     private Map<String, Job> jobsOf(int partition) {
         return partitions.computeIfAbsent(partition, p -> new ConcurrentHashMap<>());
     }
@@ -322,7 +321,7 @@ public final class JobService implements StatefulHandler {
             }
             JobCommand.Submit submit = (JobCommand.Submit) JobCommand.decode(submitted);
             try {
-                JobRun run = JobRun.restore(resolve(submit), value);
+                JobRun run = JobRun.restore(resolve(submit), config.maxBatchesInFlight(), value);
                 jobs.put(key, new Job(submit, run, now));
             } catch (IOException | RuntimeException e) {
                 LOG.errorf(e, "job %s could not be resumed from its state", key);
