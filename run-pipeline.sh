@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Runs the whole gradflow pipeline on this machine: builds it, starts a real Kafka broker (its own JVM) and the
-# three services, submits the demo networks through the gateway, prints their gradients, and keeps everything up
-# until Ctrl-C, then stops all it started.
+# four services, submits the demo networks through the gateway, prints their gradients, runs a short training job
+# and prints its progress, and keeps everything up until Ctrl-C, then stops all it started.
 #
 #   ./run-pipeline.sh                     build, start, demo, wait for Ctrl-C
 #   ./run-pipeline.sh --exit-after-demo   the same, then stop (for scripts)
 #
-# Ports (override with the environment): Kafka 9092, gateway 8080, forward-service 8081, gradient-service 8082.
+# Ports (override with the environment): Kafka 9092, gateway 8080, forward-service 8081, gradient-service 8082,
+# job-service 8083.
 # Logs: target/run/*.log.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -15,6 +16,7 @@ KAFKA_PORT=${GRADFLOW_KAFKA_PORT:-9092}
 GATEWAY_PORT=${GRADFLOW_GATEWAY_PORT:-8080}
 FORWARD_PORT=${GRADFLOW_FORWARD_PORT:-8081}
 GRADIENT_PORT=${GRADFLOW_GRADIENT_PORT:-8082}
+JOB_PORT=${GRADFLOW_JOB_PORT:-8083}
 RUN_DIR=target/run
 GATEWAY=http://127.0.0.1:$GATEWAY_PORT
 EXIT_AFTER_DEMO=false
@@ -40,7 +42,7 @@ fail() { echo "error: $*" >&2; exit 1; }
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-for port in "$KAFKA_PORT" "$GATEWAY_PORT" "$FORWARD_PORT" "$GRADIENT_PORT"; do
+for port in "$KAFKA_PORT" "$GATEWAY_PORT" "$FORWARD_PORT" "$GRADIENT_PORT" "$JOB_PORT"; do
   port_in_use "$port" && fail "port $port is in use; stop what uses it or set GRADFLOW_*_PORT (see the script's header)"
 done
 
@@ -83,10 +85,12 @@ start_service() { # module port
 }
 start_service forward-service "$FORWARD_PORT"
 start_service gradient-service "$GRADIENT_PORT"
+start_service job-service "$JOB_PORT"
 start_service gateway "$GATEWAY_PORT"
 await_ready forward-service "http://127.0.0.1:$FORWARD_PORT/q/health/ready" 90 "${pids[1]}" "$RUN_DIR/forward-service.log"
 await_ready gradient-service "http://127.0.0.1:$GRADIENT_PORT/q/health/ready" 90 "${pids[2]}" "$RUN_DIR/gradient-service.log"
-await_ready gateway "$GATEWAY/q/health/ready" 90 "${pids[3]}" "$RUN_DIR/gateway.log"
+await_ready job-service "http://127.0.0.1:$JOB_PORT/q/health/ready" 90 "${pids[3]}" "$RUN_DIR/job-service.log"
+await_ready gateway "$GATEWAY/q/health/ready" 90 "${pids[4]}" "$RUN_DIR/gateway.log"
 
 json_field() { sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p"; }
 
@@ -122,11 +126,42 @@ demo "ReLU at 0 (expect ReLU'(0) = 0)" relu '{"inputs": {"x": 0}}'
 demo "Dense(4->8, ReLU) -> Dense(8->3) -> softmax cross-entropy on the book's 3-sample batch" \
   mlp "$(cat examples/mlp.batch.json)"
 
+# The first occurrence of a number field in a JSON line (the top-level one: the per-epoch history comes after it).
+# Empty when the field is absent (a queued job has no epoch yet, a job without a categorical loss no accuracy).
+number_field() { { grep -o "\"$1\":[-0-9.eE]*" || true; } | head -1 | cut -d: -f2; }
+
+echo
+echo "--- Training: spiral_data(100, 3), Dense(2, 64) -> ReLU -> Dense(64, 3) -> softmax cross-entropy, Adam"
+echo "    (examples/spiral-training.job.json: 100 epochs of 3 steps, weights as nnfs draws them), through the pipeline"
+job=$(curl -fsS -H 'Content-Type: application/json' --data-binary @examples/spiral-training.job.json \
+  "$GATEWAY/jobs" | json_field jobId)
+[[ -n "$job" ]] || fail "submitting examples/spiral-training.job.json failed"
+echo "job $job; its progress from GET /jobs/$job/events (Server-Sent Events):"
+last_epoch=-1
+while IFS= read -r line; do
+  [[ "$line" == data:* ]] || continue
+  status=$(json_field status <<<"$line")
+  epoch=$(number_field epoch <<<"$line")
+  [[ -n "$epoch" ]] || continue
+  if [[ "$status" != running || $((epoch / 10)) -gt $((last_epoch / 10)) ]]; then
+    last_epoch=$epoch
+    printf '  %-9s epoch %3s/%s  step %4s/%s  loss %-10.6f accuracy %-6s %s samples/s\n' "$status" \
+      "$((epoch + 1))" "$(number_field epochs <<<"$line")" "$(number_field step <<<"$line")" \
+      "$(number_field steps <<<"$line")" "$(number_field loss <<<"$line")" \
+      "$(number_field accuracy <<<"$line" | cut -c1-6)" "$(number_field samplesPerSecond <<<"$line" | cut -d. -f1)"
+  fi
+  [[ "$status" == running ]] || break
+done < <(curl -fsN "$GATEWAY/jobs/$job/events")
+[[ "$status" == done ]] || fail "the training job ended $status; see $RUN_DIR/job-service.log"
+echo "  final accuracy on the training data (the last epoch's): $(curl -fsS "$GATEWAY/jobs/$job" | number_field accuracy)"
+echo "  the trained network, ready for POST /networks: GET $GATEWAY/jobs/$job/result"
+
 echo
 echo "The pipeline is running:"
 echo "  gateway           $GATEWAY  (OpenAPI UI: $GATEWAY/q/swagger-ui)"
 echo "  forward-service   http://127.0.0.1:$FORWARD_PORT/q/health, /q/metrics"
 echo "  gradient-service  http://127.0.0.1:$GRADIENT_PORT/q/health, /q/metrics"
+echo "  job-service       http://127.0.0.1:$JOB_PORT/q/health, /q/metrics"
 echo "  kafka             127.0.0.1:$KAFKA_PORT"
 echo "  logs              $RUN_DIR/"
 $EXIT_AFTER_DEMO && exit 0
