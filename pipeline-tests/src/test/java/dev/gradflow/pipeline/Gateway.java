@@ -89,9 +89,15 @@ final class Gateway {
 
     /** Any request; the body is JSON, or null for none. */
     Response request(String method, String path, String json) throws IOException, InterruptedException {
+        return request(method, path, json, "application/json");
+    }
+
+    /** Any request with a body of the given media type, or null for none. */
+    Response request(String method, String path, String body, String mediaType)
+            throws IOException, InterruptedException {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + path));
-        if (json != null) {
-            builder.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));
+        if (body != null) {
+            builder.header("Content-Type", mediaType).method(method, HttpRequest.BodyPublishers.ofString(body));
         } else {
             builder.method(method, HttpRequest.BodyPublishers.noBody());
         }

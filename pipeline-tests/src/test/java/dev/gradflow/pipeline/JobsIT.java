@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gradflow.core.data.LabelledData;
+import dev.gradflow.core.data.NpyFormat;
 import dev.gradflow.core.graph.CompiledGraph;
 import dev.gradflow.core.graph.DefinitionParser;
 import dev.gradflow.core.graph.GraphCompiler;
@@ -223,6 +224,102 @@ class JobsIT {
                 .as("progress events before the end").isGreaterThan(0);
         assertThat(last.at("/result/epochs/19/loss").asDouble()).isLessThan(last.at("/result/epochs/0/loss")
                 .asDouble());
+    }
+
+    @Test
+    void aJobOnAnUploadedNpyDatasetTrainsAsOnTheSameRowsInline() throws Exception {
+        LabelledData spiral = dev.gradflow.core.data.NnfsDatasets.spiralData(40, 3,
+                new dev.gradflow.core.data.LegacyRandom(5));
+        Gateway.Response upload = upload("multipart", Map.of("x", NpyFormat.write(spiral.inputs()),
+                "y", NpyFormat.write(spiral.targets().cast(dev.gradflow.core.tensor.DType.FLOAT64))));
+        assertThat(upload.status()).as(upload.body()).isEqualTo(201);
+        assertThat(upload.json().get("inputs").asText()).isEqualTo("[120, 2]");
+        assertThat(upload.json().get("dtype").asText()).isEqualTo("float32");
+        String job = """
+                {"network": %s, "dataset": {"id": "%s"}, "batchSize": 32, "mode": "train", "epochs": 3,
+                 "optimizer": {"type": "adam"}, "shuffle": true, "seed": 9}""".formatted(
+                BOOK_NETWORK.replace("float64", "float32").replace("\"inputSize\": 2",
+                        "\"inputSize\": 2, \"seed\": 2"), upload.json().get("datasetId").asText());
+
+        String jobId = gateway.submitJob(job);
+        assertThat(gateway.awaitJob(jobId, JOB_TIMEOUT).get("status").asText()).isEqualTo("done");
+
+        JobSetup.Resolved setup = JobSetup.resolve(JSON.readValue(job, Object.class), new JobSetup.Sources() {
+            @Override
+            public Optional<Map<String, Object>> network(String id) {
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<LabelledData> dataset(String id) {
+                return Optional.of(spiral);
+            }
+        }, Limits.DEFAULT);
+        TrainingResult expected = TrainingLoop.run(setup.network(), setup.network().parameters(), setup.rows(),
+                setup.definition().trainingPlan(), ((JobDefinition.Train) setup.definition().mode()).optimizer());
+        JsonNode result = gateway.request("GET", "/jobs/" + jobId + "/result", null).json();
+        assertThat(parametersOf(result.get("network"))).isEqualTo(expected.parameters());
+    }
+
+    @Test
+    void aCsvDatasetIsUploadedWithItsTargetColumnNamed() throws Exception {
+        String csv = "a,b,label\n0.5,-1,0\n1,2,2\n-0.5,0.25,1\n";
+        Gateway.Response upload = gateway.request("POST", "/datasets?targets=label", csv, "text/csv");
+        assertThat(upload.status()).as(upload.body()).isEqualTo(201);
+        String datasetId = upload.json().get("datasetId").asText();
+        assertThat(gateway.request("GET", "/datasets/" + datasetId, null).json().get("targets").asText())
+                .isEqualTo("[3]");
+
+        String jobId = gateway.submitJob("""
+                {"network": %s, "dataset": {"id": "%s"}, "batchSize": 2, "mode": "gradient"}"""
+                .formatted(BOOK_NETWORK.replace("\"inputSize\": 2", "\"inputSize\": 2, \"seed\": 4"), datasetId));
+
+        assertThat(gateway.awaitJob(jobId, JOB_TIMEOUT).get("status").asText()).isEqualTo("done");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "csv | 'a,label\n1,x\n' | label | $ | 'CSV: line 2, column \"label\"'",
+        "csv | 'a,b\n1,2\n' | '' | targets | is required",
+        "npy | not a numpy file | - | x | .npy",
+        "npy-short-y | - | - | y | has shape [2]"})
+    void aBadDatasetIsRefusedNamingThePartAndTheReason(String kind, String body, String targets, String field,
+            String message) throws Exception {
+        Gateway.Response response = switch (kind) {
+            case "csv" -> gateway.request("POST", "/datasets?targets=" + targets, body.replace("\\n", "\n"),
+                    "text/csv");
+            case "npy" -> upload("multipart", Map.of("x", body.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    "y", NpyFormat.write(Tensor.ofDoubles(new int[] {1}, new double[] {0}))));
+            default -> upload("multipart", Map.of("x", NpyFormat.write(Tensor.ofDoubles(new int[] {3, 1},
+                    new double[] {1, 2, 3})), "y", NpyFormat.write(Tensor.ofDoubles(new int[] {2},
+                    new double[] {0, 1}))));
+        };
+
+        assertThat(response.status()).as(response.body()).isEqualTo(400);
+        assertThat(response.json().get("field").asText()).isEqualTo(field);
+        if (message != null) {
+            assertThat(response.json().get("message").asText()).contains(message);
+        }
+    }
+
+    /** A multipart/form-data POST /datasets with the given parts, each as a file. */
+    private Gateway.Response upload(String unused, Map<String, byte[]> parts) throws Exception {
+        String boundary = "gradflow-" + System.nanoTime();
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        for (Map.Entry<String, byte[]> part : new java.util.TreeMap<>(parts).entrySet()) {
+            body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + part.getKey()
+                    + "\"; filename=\"" + part.getKey() + ".npy\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            body.write(part.getValue());
+            body.write("\r\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        body.write(("--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(services.get(3).baseUrl() + "/datasets"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return new Gateway.Response(response.statusCode(), response.body());
     }
 
     private void awaitSteps(String jobId, long steps) throws Exception {

@@ -47,4 +47,8 @@ public interface GatewayConfig {
      */
     @WithDefault("268435456")
     long jobsMaxBytes();
+
+    /** Memory the uploaded datasets may use (bytes of their tensors); the oldest are forgotten first. */
+    @WithDefault("536870912")
+    long datasetsMaxBytes();
 }

@@ -3,6 +3,8 @@ package dev.gradflow.gateway.listener;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gradflow.core.wire.GradientRecord;
+import dev.gradflow.core.wire.DatasetRecord;
+import dev.gradflow.gateway.service.DatasetStore;
 import dev.gradflow.gateway.service.GatewayService;
 import dev.gradflow.gateway.service.JobStore;
 import dev.gradflow.gateway.service.NetworkCatalog;
@@ -39,6 +41,9 @@ public class KafkaListeners {
 
     @Inject
     JobStore jobs;
+
+    @Inject
+    DatasetStore datasets;
 
     @Inject
     ObjectMapper json;
@@ -114,6 +119,28 @@ public class KafkaListeners {
         } catch (IOException | ClassCastException e) {
             LOG.warnf("skipping an unreadable progress record of job %s: %s", record.key(), e.getMessage());
             count("job-progress", "skipped");
+        }
+    }
+
+    /** Uploaded datasets, so that a job on any gateway can name a dataset uploaded through any other. */
+    @Incoming("datasets-in")
+    @Blocking
+    public void dataset(Record<String, byte[]> record) {
+        if (record.key() == null) {
+            LOG.warn("skipping a dataset without a key");
+            return;
+        }
+        if (record.value() == null) {
+            datasets.remove(record.key());
+            return;
+        }
+        try {
+            DatasetRecord dataset = DatasetRecord.decode(record.value());
+            datasets.put(dataset.datasetId(), dataset.rows());
+            count("datasets", "ok");
+        } catch (IllegalArgumentException e) {
+            LOG.warnf("skipping dataset %s: %s", record.key(), e.getMessage());
+            count("datasets", "skipped");
         }
     }
 }

@@ -33,6 +33,15 @@ public class Publisher {
     Emitter<byte[]> jobs;
 
     @Inject
+    @Channel("datasets")
+    Emitter<byte[]> datasets;
+
+    /** An uploaded dataset, keyed by dataset id (the topic is compacted: the latest record of an id is the dataset). */
+    public void dataset(String datasetId, byte[] record) {
+        send(datasets, "datasets", datasetId, record);
+    }
+
+    @Inject
     GatewayConfig config;
 
     /** A job command, keyed by job id, so that all of a job's records share a partition of {@code jobs}. */
