@@ -57,18 +57,28 @@ public record LabelledData(Tensor inputs, Tensor targets) {
         return new LabelledData(gather(inputs, rows), gather(targets, rows));
     }
 
-    /** The rows {@code rows} of {@code tensor} along its first axis, stacked in that order. */
+    /**
+     * The rows {@code rows} of {@code tensor} along its first axis, stacked in that order: copied from the backing
+     * array in the tensor's own dtype, so a batch of a large data set costs its own size, not the data set's.
+     */
     private static Tensor gather(Tensor tensor, int[] rows) {
         int width = tensor.size() / tensor.dim(0);
-        double[] source = tensor.readDoubles();
+        int[] shape = tensor.shape().clone();
+        shape[0] = rows.length;
+        if (tensor.dtype() == DType.FLOAT32) {
+            float[] source = tensor.floats();
+            float[] values = new float[rows.length * width];
+            for (int r = 0; r < rows.length; r++) {
+                System.arraycopy(source, rows[r] * width, values, r * width, width);
+            }
+            return Tensor.ofFloats(shape, values);
+        }
+        double[] source = tensor.doubles();
         double[] values = new double[rows.length * width];
         for (int r = 0; r < rows.length; r++) {
             System.arraycopy(source, rows[r] * width, values, r * width, width);
         }
-        int[] shape = tensor.shape().clone();
-        shape[0] = rows.length;
-        // float32 values widened and narrowed again: exact, so the batch holds the data set's own numbers.
-        return Tensor.of(tensor.dtype(), shape, values);
+        return Tensor.ofDoubles(shape, values);
     }
 
     /** The feeds of a layer-list network, {@code x} and {@code y}, for {@code ForwardPass.record}. */

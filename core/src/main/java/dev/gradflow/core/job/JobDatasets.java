@@ -3,6 +3,7 @@ package dev.gradflow.core.job;
 import dev.gradflow.core.data.LabelledData;
 import dev.gradflow.core.data.LegacyRandom;
 import dev.gradflow.core.data.NnfsDatasets;
+import dev.gradflow.core.data.SyntheticData;
 import dev.gradflow.core.graph.CompiledGraph;
 import dev.gradflow.core.graph.DefinitionException;
 import dev.gradflow.core.graph.Feeds;
@@ -34,6 +35,7 @@ public final class JobDatasets {
             case SPIRAL -> NnfsDatasets.spiralData(spec.samples(), spec.classes(), random);
             case VERTICAL -> NnfsDatasets.verticalData(spec.samples(), spec.classes(), random);
             case SINE -> NnfsDatasets.sineData(spec.samples());
+            case NORMAL -> SyntheticData.normalClassification(spec.samples(), spec.features(), spec.classes(), random);
         };
         return new Generated(data, random);
     }

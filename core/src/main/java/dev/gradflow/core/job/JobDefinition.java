@@ -85,36 +85,49 @@ public record JobDefinition(Network network, Dataset dataset, int batchSize, Mod
     }
 
     /**
-     * One of the nnfs package's datasets, drawn from NumPy's legacy generator seeded with {@code seed} (0 is what
-     * {@code nnfs.init()} seeds).
+     * One of the nnfs package's datasets, or synthetic normal data, drawn from NumPy's legacy generator seeded with
+     * {@code seed} (0 is what {@code nnfs.init()} seeds).
      *
-     * @param samples per class for spiral and vertical (nnfs's {@code samples}); rows in all for sine
-     * @param classes for spiral and vertical, in [1, 256]; 0 for sine, which has none
+     * @param samples per class for spiral and vertical (nnfs's {@code samples}); rows in all for sine and normal
+     * @param classes for spiral, vertical and normal, in [1, 256]; 0 for sine, which has none
      * @param seed in [0, 2³²); sine draws nothing, but the seed still matters to weights drawn after it
+     * @param features the inputs per row of normal data; 0 for the nnfs generators, whose inputs are fixed
      */
-    public record GeneratedDataset(Generator generator, int samples, int classes, long seed) implements Dataset {
+    public record GeneratedDataset(Generator generator, int samples, int classes, long seed, int features)
+            implements Dataset {
         public GeneratedDataset {
             Objects.requireNonNull(generator, "generator");
             if (generator.hasClasses() != (classes > 0)) {
                 throw new IllegalArgumentException(generator.label() + (generator.hasClasses()
                         ? " needs at least one class" : " takes no classes") + ", got " + classes);
             }
+            if ((generator == Generator.NORMAL) != (features > 0)) {
+                throw new IllegalArgumentException(generator.label() + (generator == Generator.NORMAL
+                        ? " needs at least one feature" : " takes no features") + ", got " + features);
+            }
+        }
+
+        /** One of the nnfs package's datasets. */
+        public GeneratedDataset(Generator generator, int samples, int classes, long seed) {
+            this(generator, samples, classes, seed, 0);
         }
 
         /** The number of rows the generator makes. */
         public int rows() {
-            return generator.hasClasses() ? samples * classes : samples;
+            return generator.hasClasses() && generator != Generator.NORMAL ? samples * classes : samples;
         }
     }
 
-    /** The nnfs generators by their names in JSON. */
+    /** The generators by their names in JSON. */
     public enum Generator {
         /** {@code spiral_data(samples, classes)}: float32 points [N, 2], class ids [N]. */
         SPIRAL("spiral", true),
         /** {@code vertical_data(samples, classes)}: float32 points [N, 2], class ids [N]. */
         VERTICAL("vertical", true),
         /** {@code sine_data(samples)}: float64 x [N, 1], sin(2πx) [N, 1]. */
-        SINE("sine", false);
+        SINE("sine", false),
+        /** Synthetic, not nnfs's: float32 standard normals [N, features], uniform class ids [N] (SyntheticData). */
+        NORMAL("normal", true);
 
         private final String label;
         private final boolean hasClasses;

@@ -9,6 +9,7 @@ import static dev.gradflow.core.graph.JsonTree.string;
 
 import dev.gradflow.core.data.LegacyRandom;
 import dev.gradflow.core.data.NnfsDatasets;
+import dev.gradflow.core.data.SyntheticData;
 import dev.gradflow.core.graph.DefinitionException;
 import dev.gradflow.core.graph.JsonTree;
 import dev.gradflow.core.job.JobDefinition.Dataset;
@@ -38,7 +39,8 @@ import java.util.Set;
  *   <tr><td>{@code network}</td><td>a registered network's id (a string), or a definition (an object)</td></tr>
  *   <tr><td>{@code dataset}</td><td>inline {@code {"inputs": {...}, "targets": {...}}}, exactly a batch's body;
  *       uploaded {@code {"id": "..."}}; or generated {@code {"generator": "spiral"|"vertical"|"sine",
- *       "samples": n, "classes": k, "seed": s}}</td></tr>
+ *       "samples": n, "classes": k, "seed": s}}, or synthetic {@code {"generator": "normal", "samples": n,
+ *       "features": f, "classes": k, "seed": s}}</td></tr>
  *   <tr><td>{@code batchSize}</td><td>rows per batch, at least 1</td></tr>
  *   <tr><td>{@code mode}</td><td>{@code "gradient"} or {@code "train"}</td></tr>
  *   <tr><td>{@code epochs}, {@code optimizer}</td><td>train only, required</td></tr>
@@ -67,6 +69,7 @@ public final class JobDefinitionParser {
     private static final Set<String> INLINE_FIELDS = Set.of("inputs", "targets");
     private static final Set<String> GENERATED_FIELDS = Set.of("generator", "samples", "classes", "seed");
     private static final Set<String> GENERATED_FIELDS_WITHOUT_CLASSES = Set.of("generator", "samples", "seed");
+    private static final Set<String> NORMAL_FIELDS = Set.of("generator", "samples", "features", "classes", "seed");
     private static final String DATASET_FORMS = "expected one of {\"inputs\": …, \"targets\": …} (inline), "
             + "{\"id\": …} (uploaded) or {\"generator\": …} (generated)";
 
@@ -176,7 +179,8 @@ public final class JobDefinitionParser {
         if (!generator.hasClasses() && dataset.containsKey("classes")) {
             fail("dataset.classes", generator.label() + " takes no classes; its targets are values, not class ids");
         }
-        onlyKeys(dataset, "dataset", generator.hasClasses() ? GENERATED_FIELDS : GENERATED_FIELDS_WITHOUT_CLASSES);
+        onlyKeys(dataset, "dataset", generator == Generator.NORMAL ? NORMAL_FIELDS
+                : generator.hasClasses() ? GENERATED_FIELDS : GENERATED_FIELDS_WITHOUT_CLASSES);
         // sine_data has a default number of samples; spiral_data and vertical_data take both arguments.
         Object samplesValue = generator.hasClasses() ? required(dataset, "dataset", "samples")
                 : dataset.getOrDefault("samples", NnfsDatasets.DEFAULT_SINE_SAMPLES);
@@ -185,14 +189,23 @@ public final class JobDefinitionParser {
         if (generator.hasClasses()) {
             classes = (int) integer(required(dataset, "dataset", "classes"), "dataset.classes", 1,
                     NnfsDatasets.MAX_CLASSES);
-            if ((long) samples * classes > MAX_GENERATED_ROWS) {
+            if (generator != Generator.NORMAL && (long) samples * classes > MAX_GENERATED_ROWS) {
                 fail("dataset.samples", samples + " samples × " + classes + " classes = " + (long) samples * classes
                         + " rows, more than the limit of " + MAX_GENERATED_ROWS);
             }
         }
         long seed = dataset.get("seed") == null ? NnfsDatasets.NNFS_SEED
                 : integer(dataset.get("seed"), "dataset.seed", 0, LegacyRandom.MAX_SEED);
-        return new GeneratedDataset(generator, samples, classes, seed);
+        int features = 0;
+        if (generator == Generator.NORMAL) {
+            features = (int) integer(required(dataset, "dataset", "features"), "dataset.features", 1,
+                    SyntheticData.MAX_ELEMENTS);
+            if ((long) samples * features > SyntheticData.MAX_ELEMENTS) {
+                fail("dataset.samples", samples + " samples × " + features + " features = " + (long) samples * features
+                        + " elements, more than the limit of " + SyntheticData.MAX_ELEMENTS);
+            }
+        }
+        return new GeneratedDataset(generator, samples, classes, seed, features);
     }
 
     private static Mode gradient(Map<String, Object> root) {

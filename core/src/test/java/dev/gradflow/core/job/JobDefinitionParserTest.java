@@ -115,8 +115,8 @@ class JobDefinitionParserTest {
             inline inputs an array | {"network": "n", "dataset": {"inputs": [[1]], "targets": {}}, "batchSize": 1, "mode": "gradient"} | dataset.inputs | expected an object, got an array
             uploaded id a number | {"network": "n", "dataset": {"id": 5}, "batchSize": 1, "mode": "gradient"} | dataset.id | expected a string, got 5
             uploaded with a seed | {"network": "n", "dataset": {"id": "d", "seed": 1}, "batchSize": 1, "mode": "gradient"} | dataset.seed | unknown field, expected one of [id]
-            unknown generator | {"network": "n", "dataset": {"generator": "moons", "samples": 10, "classes": 2}, "batchSize": 1, "mode": "gradient"} | dataset.generator | unknown generator the string "moons", expected one of [spiral, vertical, sine]
-            generator a number | {"network": "n", "dataset": {"generator": 1}, "batchSize": 1, "mode": "gradient"} | dataset.generator | unknown generator 1, expected one of [spiral, vertical, sine]
+            unknown generator | {"network": "n", "dataset": {"generator": "moons", "samples": 10, "classes": 2}, "batchSize": 1, "mode": "gradient"} | dataset.generator | unknown generator the string "moons", expected one of [spiral, vertical, sine, normal]
+            generator a number | {"network": "n", "dataset": {"generator": 1}, "batchSize": 1, "mode": "gradient"} | dataset.generator | unknown generator 1, expected one of [spiral, vertical, sine, normal]
             spiral without samples | {"network": "n", "dataset": {"generator": "spiral", "classes": 3}, "batchSize": 1, "mode": "gradient"} | dataset.samples | is required
             spiral without classes | {"network": "n", "dataset": {"generator": "spiral", "samples": 100}, "batchSize": 1, "mode": "gradient"} | dataset.classes | is required
             zero samples | {"network": "n", "dataset": {"generator": "vertical", "samples": 0, "classes": 3}, "batchSize": 1, "mode": "gradient"} | dataset.samples | must be between 1 and 1048576, got 0
