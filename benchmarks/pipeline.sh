@@ -7,6 +7,8 @@
 #   benchmarks/pipeline.sh                          every case, 1 instance of each service
 #   benchmarks/pipeline.sh --instances 2            2 forward-service and 2 gradient-service instances
 #   benchmarks/pipeline.sh --cases neuron,784-256-128-10/256/float32 --duration 10 --warmup 3 --batches 20
+#   benchmarks/pipeline.sh --jobs                   jobs instead: training and a gradient job, next to in-process
+#   benchmarks/pipeline.sh --jobs --instances 2 --job-cases gradient --batch 500
 #
 # Options:
 #   --instances N   instances of the forward-service and of the gradient-service (default 1, at most 6: the
@@ -20,6 +22,10 @@
 #   --batches N     batches sent one at a time for the idle latency (default 50)
 #   --window N      most batches unanswered during the throughput run (default 16)
 #   --clients N     concurrent HTTP clients of the REST case (default 8)
+#   --jobs          also start a job-service and run dev.gradflow.benchmarks.jobs.JobBenchmark instead: a training
+#                   job (2-64-3 on spiral_data(100, 3), Adam, --steps steps, default 1000) and a gradient job
+#                   (784-256-128-10 float32 on 60,000 x 784 rows, --batch rows per batch, default 1000), each next
+#                   to the same computation in process; --job-cases train,gradient picks them
 #
 # Every server listens on 127.0.0.1 on a free port. The table, the driver's output and every server's log go to
 # benchmarks/target/pipeline/<time>/. Environment: JAVA (default java), GRADFLOW_REBUILD=1 to rebuild regardless,
@@ -35,11 +41,16 @@ java="${JAVA:-java}"
 heap="${GRADFLOW_SERVICE_HEAP:-1g}"
 
 instances=1
+jobs=false
 driver_args=()
+job_args=()
 while (($#)); do
   case "$1" in
     --instances) instances="$2"; shift 2 ;;
     --cases | --duration | --warmup | --batches | --window | --clients) driver_args+=("$1" "$2"); shift 2 ;;
+    --jobs) jobs=true; shift ;;
+    --job-cases) job_args+=(--cases "$2"); shift 2 ;;
+    --steps | --batch) job_args+=("$1" "$2"); shift 2 ;;
     -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option $1 (see $0 --help)" >&2; exit 2 ;;
   esac
@@ -56,6 +67,7 @@ declare -A artifact_of=(
   [gradient-service]=gradient-service/target/quarkus-app/quarkus-run.jar
   [benchmarks]=benchmarks/target/benchmarks.jar
 )
+$jobs && artifact_of[job-service]=job-service/target/quarkus-app/quarkus-run.jar
 stale_modules=()
 for module in "${!artifact_of[@]}"; do
   artifact="${artifact_of[$module]}"
@@ -160,6 +172,9 @@ for ((i = 1; i <= instances; i++)); do
   start_service gradient-service "gradient-service-$i" "$port"
   gradient_metrics+=("http://127.0.0.1:$port/q/metrics")
 done
+if $jobs; then
+  start_service job-service job-service-1 "$(free_port)"
+fi
 gateway_port=$(free_port)
 start_service gateway gateway-1 "$gateway_port"
 for i in "${!ready_urls[@]}"; do
@@ -167,6 +182,16 @@ for i in "${!ready_urls[@]}"; do
 done
 
 join() { local IFS=,; echo "$*"; }
+if $jobs; then
+  echo "==> Running jobs"
+  "$java" -Xmx3g -cp benchmarks/target/benchmarks.jar dev.gradflow.benchmarks.jobs.JobBenchmark \
+    --gateway "http://127.0.0.1:$gateway_port" --out "$out" ${job_args[@]+"${job_args[@]}"} \
+    > >(tee "$out/output.txt") 2>&1 &
+  pids+=($!); names+=(driver)
+  wait "${pids[-1]}" || fail "the driver failed; see $out/output.txt and the logs in $logs/"
+  echo "Saved to $out/"
+  exit 0
+fi
 echo "==> Driving the pipeline"
 # In the background and waited for, so that a signal to this script stops it at once rather than after the run.
 "$java" -Xmx2g -cp benchmarks/target/benchmarks.jar dev.gradflow.benchmarks.pipeline.PipelineBenchmark \

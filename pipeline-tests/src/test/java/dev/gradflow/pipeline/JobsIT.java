@@ -126,7 +126,7 @@ class JobsIT {
     }
 
     @Test
-    void theBooksChapterNineLossOnSpiralDataIsTheFirstStepsLoss() throws Exception {
+    void theBooksChapterNineLossAndChapterTenFirstEpochComeOutOfThePipeline() throws Exception {
         // Chapter 9: spiral_data(100, 3), Dense(2, 3) → ReLU → Dense(3, 3) → softmax + cross-entropy, nnfs.init():
         // the book prints a loss of 1.0986104 for the untrained network, computed in float32 like this network.
         String job = """
@@ -140,6 +140,20 @@ class JobsIT {
         assertThat(gateway.awaitJob(jobId, JOB_TIMEOUT).get("status").asText()).isEqualTo("done");
         JsonNode result = gateway.request("GET", "/jobs/" + jobId + "/result", null).json();
         assertThat(result.get("output").asDouble()).isCloseTo(1.0986104, within(2e-7));
+
+        // Chapter 10, Adam(learning_rate=0.05, decay=5e-7) on the same data with Dense(2, 64): the book prints
+        // "epoch: 0, acc: 0.360, loss: 1.099" for the forward pass before the first step.
+        String chapterTen = gateway.submitJob("""
+                {"network": {"kind": "layers", "dtype": "float32", "inputSize": 2, "layers": [
+                   {"type": "dense", "units": 64, "activation": "relu"},
+                   {"type": "dense", "units": 3, "activation": "softmax"}], "loss": "softmax-cross-entropy"},
+                 "dataset": {"generator": "spiral", "samples": 100, "classes": 3}, "init": "nnfs",
+                 "batchSize": 300, "mode": "train", "epochs": 1,
+                 "optimizer": {"type": "adam", "learningRate": 0.05, "decay": 5e-7}}""");
+        assertThat(gateway.awaitJob(chapterTen, JOB_TIMEOUT).get("status").asText()).isEqualTo("done");
+        JsonNode epoch = gateway.request("GET", "/jobs/" + chapterTen + "/result", null).json().at("/epochs/0");
+        assertThat(epoch.get("accuracy").asDouble()).isEqualTo(108 / 300.0);
+        assertThat(epoch.get("loss").asDouble()).isCloseTo(1.099, within(5e-4));
     }
 
     @ParameterizedTest

@@ -11,9 +11,10 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
- * Creates gradflow's topics as the README recommends for a broker of one's own: {@code batches}, {@code tapes} and
- * {@code gradients} with {@value #PARTITIONS} partitions, so up to that many instances of a service share the work,
- * and room for 64 MiB records; {@code network-definitions} compacted, on one partition. It must run before the
+ * Creates gradflow's topics as the README recommends for a broker of one's own: {@code batches}, {@code tapes},
+ * {@code gradients} and {@code jobs} with {@value #PARTITIONS} partitions, so up to that many instances of a service
+ * share the work, and room for 64 MiB records; {@code job-state} and {@code job-progress} compacted with as many;
+ * {@code network-definitions} and {@code datasets} compacted, on one partition. It must run before the
  * services start, or their clients would create the topics with the broker's defaults (one partition).
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar dev.gradflow.benchmarks.pipeline.CreateTopics 127.0.0.1:9092</pre>
@@ -39,6 +40,14 @@ public final class CreateTopics {
                 new NewTopic("tapes", PARTITIONS, (short) 1).configs(large),
                 new NewTopic("gradients", PARTITIONS, (short) 1).configs(large),
                 new NewTopic("network-definitions", 1, (short) 1)
+                        .configs(Map.of("max.message.bytes", MAX_MESSAGE_BYTES, "cleanup.policy", "compact")),
+                // Jobs: job-state needs as many partitions as jobs (partition p holds the jobs of partition p).
+                new NewTopic("jobs", PARTITIONS, (short) 1).configs(large),
+                new NewTopic("job-state", PARTITIONS, (short) 1)
+                        .configs(Map.of("max.message.bytes", MAX_MESSAGE_BYTES, "cleanup.policy", "compact")),
+                new NewTopic("job-progress", PARTITIONS, (short) 1)
+                        .configs(Map.of("max.message.bytes", MAX_MESSAGE_BYTES, "cleanup.policy", "compact")),
+                new NewTopic("datasets", 1, (short) 1)
                         .configs(Map.of("max.message.bytes", MAX_MESSAGE_BYTES, "cleanup.policy", "compact")));
         try (Admin admin = Admin.create(config)) {
             for (var entry : admin.createTopics(topics).values().entrySet()) {
