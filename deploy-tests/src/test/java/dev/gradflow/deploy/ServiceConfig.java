@@ -38,11 +38,11 @@ record ServiceConfig(String name, Map<String, String> properties, Set<String> do
             // exactly-once/ExactlyOnceStream.java: the forward-service and the gradient-service.
             new StreamKeys("gradflow.stream.", "input-topic", List.of(), List.of("output-topic", "dead-letter-topic"),
                     List.of(), StreamDefaults.MAX_REQUEST_SIZE),
-            // job-service/.../JobStream.java: it reads its state topic back (partition p for partition p of its
+            // exactly-once/StatefulStream.java, as the job-service runs it: it reads its state topic back (partition p for partition p of its
             // commands topic) when it takes a partition over, and keeps the latest state and progress per job.
             new StreamKeys("gradflow.jobs.", "commands-topic", List.of("state-topic"),
                     List.of("state-topic", "progress-topic", "batches-topic", "definitions-topic", "dead-letter-topic"),
-                    List.of("state-topic", "progress-topic"), StreamDefaults.JOB_STREAM_MAX_REQUEST_SIZE));
+                    List.of("state-topic", "progress-topic"), StreamDefaults.MAX_REQUEST_SIZE));
 
     /**
      * Keys outside a stream's own that name a topic its producer writes too, in the same transactions: the
@@ -259,16 +259,14 @@ record ServiceConfig(String name, Map<String, String> properties, Set<String> do
     }
 
     /**
-     * What the exactly-once streams (exactly-once/ExactlyOnceStream.java, job-service's JobStream.java) set when
-     * application.properties does not override it. A test reads those files to keep this in step.
+     * What the exactly-once streams (exactly-once/ExactlyOnceStream.java and StatefulStream.java, whose clients
+     * StreamClients.java sets up) set when application.properties does not override it. A test reads that file to
+     * keep this in step.
      */
     static final class StreamDefaults {
 
-        /** ExactlyOnceStream.MAX_RECORD_BYTES, the producer's max.request.size. */
+        /** StreamClients.MAX_RECORD_BYTES, the streams' producers' max.request.size. */
         static final long MAX_REQUEST_SIZE = 64L << 20;
-
-        /** JobStream.MAX_RECORD_BYTES, the job-service producer's max.request.size. */
-        static final long JOB_STREAM_MAX_REQUEST_SIZE = 64L << 20;
 
         private StreamDefaults() {
         }

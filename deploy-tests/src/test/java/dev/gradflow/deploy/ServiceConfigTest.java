@@ -86,10 +86,8 @@ class ServiceConfigTest {
 
     @Test
     void theAssumedStreamRecordLimitsAreTheStreamsOwn() {
-        assertThat(maxRecordBytes("exactly-once/src/main/java/dev/gradflow/exactlyonce/ExactlyOnceStream.java"))
+        assertThat(maxRecordBytes("exactly-once/src/main/java/dev/gradflow/exactlyonce/StreamClients.java"))
                 .isEqualTo(ServiceConfig.StreamDefaults.MAX_REQUEST_SIZE);
-        assertThat(maxRecordBytes("job-service/src/main/java/dev/gradflow/jobs/listener/JobStream.java"))
-                .isEqualTo(ServiceConfig.StreamDefaults.JOB_STREAM_MAX_REQUEST_SIZE);
     }
 
     /** A stream's MAX_RECORD_BYTES, its producer's max.request.size, as its source writes it. */

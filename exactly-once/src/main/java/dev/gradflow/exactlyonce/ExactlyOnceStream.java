@@ -22,15 +22,12 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import org.apache.kafka.clients.consumer.CloseOptions;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
@@ -74,12 +71,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class ExactlyOnceStream implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ExactlyOnceStream.class);
-    /** Room for the largest records gradflow sends (the bundled broker's message.max.bytes). */
-    private static final String MAX_RECORD_BYTES = String.valueOf(64 << 20);
     /** How long the loop waits for a result while records are being processed, before it polls again. */
     private static final long RESULT_WAIT_MILLIS = 20;
     private static final Duration CLIENT_METRICS_REFRESH = Duration.ofSeconds(10);
-    private static final Duration RETRY_BACKOFF = Duration.ofSeconds(1);
     /** How long a graceful stop waits for records already being processed, so their work is not thrown away. */
     private static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
@@ -471,99 +465,22 @@ public final class ExactlyOnceStream implements AutoCloseable {
 
     /** Retries a Kafka call that fails while the broker is unreachable; null when the stream stops first. */
     private <T> T retrying(String what, Supplier<T> call) {
-        while (running) {
-            try {
-                return call.get();
-            } catch (AuthenticationException | AuthorizationException e) {
-                throw e;
-            } catch (KafkaException e) {
-                LOG.warn("{} failed, retrying in {}: {}", what, RETRY_BACKOFF, e.toString());
-                try {
-                    Thread.sleep(RETRY_BACKOFF.toMillis());
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    return null;
-                }
-            }
-        }
-        return null;
+        return StreamClients.retrying(what, call, () -> running);
     }
 
     private Map<String, Object> consumerProperties() {
-        Map<String, Object> properties = known(ConsumerConfig.configNames());
-        properties.put("group.id", settings.groupId());
-        properties.put("client.id", memberName);
-        if (staticMember) {
-            properties.put("group.instance.id", memberName);
-        }
-        properties.put("isolation.level", "read_committed");
-        properties.put("enable.auto.commit", "false");
-        properties.put("auto.offset.reset", "earliest");
-        properties.put("session.timeout.ms", String.valueOf(settings.sessionTimeout().toMillis()));
-        properties.put("heartbeat.interval.ms", String.valueOf(settings.heartbeatInterval().toMillis()));
-        properties.put("max.poll.records", String.valueOf(settings.maxRecordsPerTransaction()));
-        properties.put("max.partition.fetch.bytes", MAX_RECORD_BYTES);
-        properties.put("fetch.max.bytes", MAX_RECORD_BYTES);
-        properties.putAll(settings.consumer());
-        return properties;
+        return StreamClients.consumer(clientProperties, settings.groupId(), memberName, staticMember,
+                settings.sessionTimeout(), settings.heartbeatInterval(), settings.maxRecordsPerTransaction(),
+                settings.consumer());
     }
 
     private Map<String, Object> producerProperties() {
-        Map<String, Object> properties = known(ProducerConfig.configNames());
-        properties.put("client.id", memberName);
-        properties.put("transactional.id", memberName);
-        properties.put("enable.idempotence", "true");
-        properties.put("acks", "all");
-        properties.put("transaction.timeout.ms", String.valueOf(settings.transactionTimeout().toMillis()));
-        properties.put("max.request.size", MAX_RECORD_BYTES);
-        properties.put("buffer.memory", String.valueOf(256L << 20));
-        // All of a transaction's outputs are sent, then flushed by the commit, so lingering costs nothing, and
-        // larger batches put a transaction's small outputs for one partition into one request. One request per
-        // record would keep several in flight per partition, and a retried first one (a partition that just got
-        // its leader, say) makes the broker refuse the others as out of sequence until the client resends them.
-        properties.put("linger.ms", "5");
-        properties.put("batch.size", String.valueOf(1 << 20));
-        properties.putAll(settings.producer());
-        return properties;
-    }
-
-    /**
-     * The shared client properties this kind of client knows. A service's shared Kafka configuration (Quarkus'
-     * {@code kafka.*}) also holds keys for other clients and for the framework, which Kafka would warn about.
-     */
-    private Map<String, Object> known(Set<String> names) {
-        Map<String, Object> properties = new HashMap<>();
-        clientProperties.forEach((name, value) -> {
-            if (names.contains(name)) {
-                properties.put(name, value);
-            }
-        });
-        return properties;
+        return StreamClients.producer(clientProperties, memberName, settings.transactionTimeout(),
+                settings.producer());
     }
 
     private void closeClients(KafkaProducer<String, byte[]> producer) {
-        for (KafkaClientMetrics clientMetrics : new KafkaClientMetrics[] {producerMetrics, consumerMetrics}) {
-            if (clientMetrics != null) {
-                clientMetrics.close();
-            }
-        }
-        if (producer != null) {
-            try {
-                producer.close(Duration.ofSeconds(5));
-            } catch (RuntimeException e) {
-                LOG.debug("closing the producer: {}", e.toString());
-            }
-        }
-        if (consumer != null) {
-            try {
-                // A static member would otherwise keep its partitions until its session times out; a stopping
-                // instance hands them over now.
-                consumer.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-                        .withTimeout(Duration.ofSeconds(5)));
-            } catch (RuntimeException e) {
-                LOG.debug("closing the consumer: {}", e.toString());
-            }
-        }
+        StreamClients.close(producer, consumer, producerMetrics, consumerMetrics);
     }
 
     private int epochOf(TopicPartition partition) {

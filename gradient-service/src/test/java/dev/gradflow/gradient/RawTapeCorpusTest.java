@@ -68,15 +68,19 @@ class RawTapeCorpusTest {
         byte[] good = TapeRecord.ok("b", "n", tape(input("x"), op("y", "neg", new double[0], new int[] {0})))
                 .encode();
         byte[] version = good.clone();
-        version[4] = 3;
+        version[4] = 4;
+        byte[] badAnswerTopic = good.clone();
+        badAnswerTopic[5 + 5 + 5] = 3;
         byte[] badStatus = good.clone();
-        badStatus[5 + 5 + 5] = 3;
+        badStatus[5 + 5 + 5 + 1] = 3;
         return Stream.of(
                 Arguments.of("text", "garbage".getBytes(StandardCharsets.UTF_8),
                         "tape record: bad magic \"garb\", expected \"GFTP\""),
-                Arguments.of("unknown version", version, "tape record: unsupported version 3, this reader knows 1 to 2"),
+                Arguments.of("unknown version", version, "tape record: unsupported version 4, this reader knows 1 to 3"),
+                Arguments.of("unknown answer topic", badAnswerTopic,
+                        "tape record at byte 15: answer topic 3 is neither 0 (gradients) nor 1 (jobs)"),
                 Arguments.of("unknown status", badStatus,
-                        "tape record at byte 15: status 3 is neither 0 (ok) nor 1 (failed)"),
+                        "tape record at byte 16: status 3 is neither 0 (ok) nor 1 (failed)"),
                 Arguments.of("truncated", Arrays.copyOf(good, good.length - 4),
                         "tape record at byte " + (good.length - 5) + ": truncated: node 1 input 0 needs 4 bytes,"
                                 + " 1 remain"));

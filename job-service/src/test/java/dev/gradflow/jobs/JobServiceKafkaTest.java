@@ -8,7 +8,6 @@ import static org.hamcrest.Matchers.is;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.gradflow.core.data.LabelledData;
 import dev.gradflow.core.graph.DefinitionParser;
 import dev.gradflow.core.graph.GraphCompiler;
 import dev.gradflow.core.graph.CompiledGraph;
@@ -32,7 +31,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -96,7 +94,7 @@ class JobServiceKafkaTest {
         }
 
         JsonNode done = awaitProgress(jobId, "done");
-        JobSetup.Resolved setup = JobSetup.resolve(JSON.readValue(request, Object.class), noSources(),
+        JobSetup.Resolved setup = JobSetup.resolve(JSON.readValue(request, Object.class), JobSetup.Sources.NONE,
                 Limits.DEFAULT);
         FullGradient expected = FullGradient.of(setup.network(), setup.network().parameters(), setup.rows(), 2);
         assertThat(done.at("/result/output").asDouble()).isCloseTo(expected.loss(), within(1e-15));
@@ -161,19 +159,5 @@ class JobServiceKafkaTest {
         } catch (IOException e) {
             throw new AssertionError(e);
         }
-    }
-
-    private static JobSetup.Sources noSources() {
-        return new JobSetup.Sources() {
-            @Override
-            public Optional<Map<String, Object>> network(String id) {
-                return Optional.empty();
-            }
-
-            @Override
-            public Optional<LabelledData> dataset(String id) {
-                return Optional.empty();
-            }
-        };
     }
 }

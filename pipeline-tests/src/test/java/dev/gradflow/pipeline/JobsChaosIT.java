@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.gradflow.core.data.LabelledData;
 import dev.gradflow.core.graph.DefinitionParser;
 import dev.gradflow.core.graph.GraphCompiler;
 import dev.gradflow.core.graph.Limits;
@@ -19,7 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -76,7 +74,7 @@ class JobsChaosIT {
                 JsonNode status = gateway.awaitJob(jobId, Duration.ofMinutes(5));
                 JsonNode result = gateway.request("GET", "/jobs/" + jobId + "/result", null).json();
 
-                JobSetup.Resolved setup = JobSetup.resolve(JSON.readValue(job, Object.class), noSources(),
+                JobSetup.Resolved setup = JobSetup.resolve(JSON.readValue(job, Object.class), JobSetup.Sources.NONE,
                         Limits.DEFAULT);
                 TrainingResult expected = TrainingLoop.run(setup.network(), setup.network().parameters(),
                         setup.rows(), setup.definition().trainingPlan(),
@@ -121,19 +119,5 @@ class JobsChaosIT {
             assertThat(Instant.now()).as("restarted gateway knowing job %s", jobId).isBefore(deadline);
             Thread.sleep(100);
         }
-    }
-
-    private static JobSetup.Sources noSources() {
-        return new JobSetup.Sources() {
-            @Override
-            public Optional<Map<String, Object>> network(String id) {
-                return Optional.empty();
-            }
-
-            @Override
-            public Optional<LabelledData> dataset(String id) {
-                return Optional.empty();
-            }
-        };
     }
 }

@@ -28,7 +28,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,17 +45,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 class JobsIT {
     private static final Duration JOB_TIMEOUT = Duration.ofSeconds(120);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final JobSetup.Sources NO_SOURCES = new JobSetup.Sources() {
-        @Override
-        public Optional<Map<String, Object>> network(String id) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<LabelledData> dataset(String id) {
-            return Optional.empty();
-        }
-    };
     /** The network of the book's chapters 9 and 10: Dense(2, 64) → ReLU → Dense(64, 3) → softmax + cross-entropy. */
     static final String BOOK_NETWORK = """
             {"kind": "layers", "dtype": "float64", "inputSize": 2, "layers": [
@@ -258,17 +246,8 @@ class JobsIT {
         String jobId = gateway.submitJob(job);
         assertThat(gateway.awaitJob(jobId, JOB_TIMEOUT).get("status").asText()).isEqualTo("done");
 
-        JobSetup.Resolved setup = JobSetup.resolve(JSON.readValue(job, Object.class), new JobSetup.Sources() {
-            @Override
-            public Optional<Map<String, Object>> network(String id) {
-                return Optional.empty();
-            }
-
-            @Override
-            public Optional<LabelledData> dataset(String id) {
-                return Optional.of(spiral);
-            }
-        }, Limits.DEFAULT);
+        JobSetup.Resolved setup = JobSetup.resolve(JSON.readValue(job, Object.class), JobSetup.Sources.of(Map.of(),
+                Map.of(upload.json().get("datasetId").asText(), spiral)), Limits.DEFAULT);
         TrainingResult expected = TrainingLoop.run(setup.network(), setup.network().parameters(), setup.rows(),
                 setup.definition().trainingPlan(), ((JobDefinition.Train) setup.definition().mode()).optimizer());
         JsonNode result = gateway.request("GET", "/jobs/" + jobId + "/result", null).json();
@@ -361,7 +340,7 @@ class JobsIT {
     }
 
     private static JobSetup.Resolved resolve(String job) throws IOException {
-        return JobSetup.resolve(JSON.readValue(job, Object.class), NO_SOURCES, Limits.DEFAULT);
+        return JobSetup.resolve(JSON.readValue(job, Object.class), JobSetup.Sources.NONE, Limits.DEFAULT);
     }
 
     private static Map<String, Tensor> parametersOf(JsonNode definition) throws IOException {

@@ -2,7 +2,6 @@ package dev.gradflow.benchmarks.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.gradflow.core.data.LabelledData;
 import dev.gradflow.core.graph.CompiledGraph;
 import dev.gradflow.core.graph.DefinitionParser;
 import dev.gradflow.core.graph.GraphCompiler;
@@ -25,7 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Jobs through the pipeline (gateway, job-service, forward-service, gradient-service on one broker) next to the
@@ -48,17 +46,6 @@ import java.util.Optional;
 public final class JobBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final JobSetup.Sources NO_SOURCES = new JobSetup.Sources() {
-        @Override
-        public Optional<Map<String, Object>> network(String id) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<LabelledData> dataset(String id) {
-            return Optional.empty();
-        }
-    };
 
     private record Row(String job, String pipelineTime, String pipelineRate, String inProcessTime,
             String inProcessRate, String ratio, String check) {
@@ -117,7 +104,7 @@ public final class JobBenchmark {
                  "dataset": {"generator": "spiral", "samples": 100, "classes": 3}, "init": "nnfs",
                  "batchSize": 300, "mode": "train", "epochs": %d,
                  "optimizer": {"type": "adam", "learningRate": 0.05, "decay": 5e-7}}""".formatted(steps);
-        JobSetup.Resolved setup = JobSetup.resolve(JSON.readValue(job, Object.class), NO_SOURCES, Limits.DEFAULT);
+        JobSetup.Resolved setup = JobSetup.resolve(JSON.readValue(job, Object.class), JobSetup.Sources.NONE, Limits.DEFAULT);
         var optimizer = ((JobDefinition.Train) setup.definition().mode()).optimizer();
         TrainingLoop.run(setup.network(), setup.network().parameters(), setup.rows(),
                 setup.definition().trainingPlan(), optimizer);
@@ -148,7 +135,7 @@ public final class JobBenchmark {
                  "dataset": {"generator": "normal", "samples": 60000, "features": 784, "classes": 10, "seed": 3},
                  "batchSize": %d, "mode": "gradient"}""".formatted(batch);
         long setupStarted = System.nanoTime();
-        JobSetup.Resolved setup = JobSetup.resolve(JSON.readValue(job, Object.class), NO_SOURCES, Limits.DEFAULT);
+        JobSetup.Resolved setup = JobSetup.resolve(JSON.readValue(job, Object.class), JobSetup.Sources.NONE, Limits.DEFAULT);
         double setupSeconds = (System.nanoTime() - setupStarted) / 1e9;
         FullGradient.of(setup.network(), setup.network().parameters(), setup.rows(), batch);
         long started = System.nanoTime();

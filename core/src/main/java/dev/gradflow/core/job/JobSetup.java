@@ -36,11 +36,29 @@ public final class JobSetup {
 
     /** Where a request's references point. */
     public interface Sources {
+        /** No registered networks and no uploaded datasets: for a job whose network and rows are in the request. */
+        Sources NONE = of(Map.of(), Map.of());
+
         /** A registered network's definition (parsed JSON), by id. */
         Optional<Map<String, Object>> network(String id);
 
         /** An uploaded dataset's rows, by id. */
         Optional<LabelledData> dataset(String id);
+
+        /** Sources holding exactly these networks and datasets. */
+        static Sources of(Map<String, Map<String, Object>> networks, Map<String, LabelledData> datasets) {
+            return new Sources() {
+                @Override
+                public Optional<Map<String, Object>> network(String id) {
+                    return Optional.ofNullable(networks.get(id));
+                }
+
+                @Override
+                public Optional<LabelledData> dataset(String id) {
+                    return Optional.ofNullable(datasets.get(id));
+                }
+            };
+        }
     }
 
     /**

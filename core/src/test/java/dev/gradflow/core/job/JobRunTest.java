@@ -3,7 +3,6 @@ package dev.gradflow.core.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.gradflow.core.data.LabelledData;
 import dev.gradflow.core.graph.CompiledGraph;
 import dev.gradflow.core.graph.Limits;
 import dev.gradflow.core.tape.BackwardPass;
@@ -22,7 +21,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -34,17 +32,6 @@ import org.junit.jupiter.api.Test;
  * against the in-process references: {@link TrainingLoop} bit for bit, {@link FullGradient} to 1e-12.
  */
 class JobRunTest {
-    private static final JobSetup.Sources NO_SOURCES = new JobSetup.Sources() {
-        @Override
-        public Optional<Map<String, Object>> network(String id) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<LabelledData> dataset(String id) {
-            return Optional.empty();
-        }
-    };
 
     private static final String NETWORK = """
             {"kind": "layers", "dtype": "float64", "inputSize": 2, "layers": [
@@ -61,7 +48,7 @@ class JobRunTest {
         JobSetup.Resolved setup = JobSetup.resolve(Json.parse("""
                 {"network": %s, "dataset": {"generator": "spiral", "samples": 50, "classes": 3},
                  "init": "nnfs", "batchSize": 64, "mode": "train", "epochs": 3, "optimizer": %s,
-                 "shuffle": true, "seed": 5, "accumulate": 2}""".formatted(NETWORK, optimizer)), NO_SOURCES,
+                 "shuffle": true, "seed": 5, "accumulate": 2}""".formatted(NETWORK, optimizer)), JobSetup.Sources.NONE,
                 Limits.DEFAULT);
 
         JobRun run = drive("job-1", setup, new Random(11));
@@ -81,7 +68,7 @@ class JobRunTest {
         JobSetup.Resolved setup = JobSetup.resolve(Json.parse("""
                 {"network": %s, "dataset": {"generator": "vertical", "samples": 70, "classes": 3, "seed": 3},
                  "batchSize": 32, "mode": "gradient"}""".formatted(NETWORK.replace("\"rate\": 0.1",
-                "\"rate\": 0.0"))), NO_SOURCES, Limits.DEFAULT);
+                "\"rate\": 0.0"))), JobSetup.Sources.NONE, Limits.DEFAULT);
 
         JobRun run = drive("job-2", setup, new Random(5));
 
@@ -104,7 +91,7 @@ class JobRunTest {
         JobSetup.Resolved setup = JobSetup.resolve(Json.parse("""
                 {"network": %s, "dataset": {"generator": "spiral", "samples": 20, "classes": 3},
                  "batchSize": 30, "mode": "train", "epochs": 2, "optimizer": {"type": "sgd"}}"""
-                .formatted(NETWORK)), NO_SOURCES, Limits.DEFAULT);
+                .formatted(NETWORK)), JobSetup.Sources.NONE, Limits.DEFAULT);
         List<BatchRecord> first = new ArrayList<>();
         JobRun run = JobRun.start("job-3", setup, 4, first);
         GradientRecord answer = answer(first.get(0), setup.network());
@@ -126,7 +113,7 @@ class JobRunTest {
     void aFailedBatchFailsTheJobWithItsReason() {
         JobSetup.Resolved setup = JobSetup.resolve(Json.parse("""
                 {"network": %s, "dataset": {"generator": "spiral", "samples": 20, "classes": 3},
-                 "batchSize": 30, "mode": "gradient"}""".formatted(NETWORK)), NO_SOURCES, Limits.DEFAULT);
+                 "batchSize": 30, "mode": "gradient"}""".formatted(NETWORK)), JobSetup.Sources.NONE, Limits.DEFAULT);
         List<BatchRecord> first = new ArrayList<>();
         JobRun run = JobRun.start("job-4", setup, 4, first);
 

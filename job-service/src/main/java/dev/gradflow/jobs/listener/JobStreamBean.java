@@ -1,6 +1,8 @@
 package dev.gradflow.jobs.listener;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gradflow.exactlyonce.StatefulSettings;
+import dev.gradflow.exactlyonce.StatefulStream;
 import dev.gradflow.exactlyonce.StreamHealth;
 import dev.gradflow.jobs.config.JobsConfig;
 import dev.gradflow.jobs.service.JobService;
@@ -12,11 +14,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** Starts the jobs stream with the application and stops it with it. */
+/** Starts the jobs stream (a {@link StatefulStream} running the {@link JobService}) with the application, and stops it. */
 @ApplicationScoped
 public class JobStreamBean {
 
@@ -37,10 +40,14 @@ public class JobStreamBean {
     @ConfigProperty(name = "gradflow.instance-id")
     Optional<String> instanceId;
 
-    private volatile JobStream stream;
+    private volatile StatefulStream stream;
 
     void start(@Observes StartupEvent event) {
-        stream = JobStream.start(config, kafka, instanceId, new JobService(config, json, meters,
+        StatefulSettings settings = new StatefulSettings(config.commandsTopic(), config.stateTopic(),
+                List.of(config.progressTopic()), config.deadLetterTopic(), config.groupId(),
+                config.maxRecordsPerTransaction(), config.sessionTimeout(), config.heartbeatInterval(),
+                config.transactionTimeout(), config.consumer(), config.producer());
+        stream = StatefulStream.start(settings, kafka, instanceId, new JobService(config, json, meters,
                 Clock.systemUTC()), meters);
     }
 
@@ -52,7 +59,7 @@ public class JobStreamBean {
 
     /** The stream's state for the health checks. */
     public StreamHealth health() {
-        JobStream current = stream;
+        StatefulStream current = stream;
         return current == null ? new StreamHealth(StreamHealth.State.STARTING, "", "not started yet")
                 : current.health();
     }

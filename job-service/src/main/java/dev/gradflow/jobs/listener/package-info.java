@@ -1,2 +1,2 @@
-/** The job-service's Kafka side: the exactly-once loop with its state restore, and its health checks. */
+/** The job-service's Kafka side: the jobs stream's lifecycle and its health checks. */
 package dev.gradflow.jobs.listener;

@@ -1,4 +1,4 @@
-package dev.gradflow.jobs.listener;
+package dev.gradflow.exactlyonce;
 
 import java.util.List;
 import java.util.Map;
@@ -6,13 +6,14 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * What {@link JobStream} runs: a handler whose state per input partition lives in memory and, as records on the
- * state topic's partition of the same number, in Kafka. Called on the stream's one thread only.
+ * What a {@link StatefulStream} runs: a handler whose state per input partition lives in memory and, as records on
+ * the state topic's partition of the same number, in Kafka. Called on the stream's one thread only.
  */
 public interface StatefulHandler {
 
     /**
-     * Handles one record of input partition {@code partition} and returns what it produces, state records included.
+     * Handles one record and returns what it produces, state records included (for the state topic's partition of
+     * the record's partition number).
      * It may change the in-memory state of that partition; the stream commits the outputs and the input's offset
      * in one transaction, or, when that fails, has the state {@link #restore restored} and the input read again.
      *

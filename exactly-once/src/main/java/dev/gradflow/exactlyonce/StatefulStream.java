@@ -1,12 +1,7 @@
-package dev.gradflow.jobs.listener;
+package dev.gradflow.exactlyonce;
 
-import dev.gradflow.exactlyonce.DeadLetters;
-import dev.gradflow.exactlyonce.Outcome;
-import dev.gradflow.exactlyonce.StreamMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
-import dev.gradflow.exactlyonce.StreamHealth;
-import dev.gradflow.jobs.config.JobsConfig;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,10 +14,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Supplier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -33,7 +28,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
@@ -46,32 +40,32 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.jboss.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Reads the commands topic and commits, per poll, everything the handler produced together with the offsets, in one
- * Kafka transaction, with the handler's state restored from the state topic whenever this instance takes over a
- * partition or a transaction fails: the pattern of a Kafka Streams task with a changelog, on the plain clients.
+ * Reads a topic and commits, per poll, everything a {@link StatefulHandler} produced together with the offsets, in
+ * one Kafka transaction, with the handler's state restored from a state topic whenever this instance takes over a
+ * partition or a transaction fails: the pattern of a Kafka Streams task with a changelog, on the plain clients. The
+ * job-service runs its jobs on it.
  *
- * <p>Why every step of a job is applied exactly once: a job's state (its parameters, optimizer state and the answers
- * of its current step) changes only in memory while records are handled, and reaches Kafka only in the transaction
- * that also commits the offsets of the records that changed it and the batches they caused. After a crash, a
- * rebalance or an aborted transaction, the new owner of a partition reads the state partition of the same number
- * ({@code read_committed}, to its end) and resumes from the committed offsets, so it sees exactly the state those
- * offsets belong to. A zombie is fenced by its transactional id (a restart with the same instance id) or by the group
- * generation sent with the offsets (KIP-447).
+ * <p>Why every change of state happens exactly once (a job's steps, say): the state changes only in memory while
+ * records are handled, and reaches Kafka only in the transaction that also commits the offsets of the records that
+ * changed it and whatever else they caused. After a crash, a rebalance or an aborted transaction, the new owner of a
+ * partition reads the state partition of the same number ({@code read_committed}, to its end) and resumes from the
+ * committed offsets, so it sees exactly the state those offsets belong to. A zombie is fenced by its transactional
+ * id (a restart with the same instance id) or by the group generation sent with the offsets (KIP-447). State
+ * records of one key written twice in one transaction are sent once, the last.
  *
- * <p>One thread does everything, in poll order. The job-service's work per record is small (the batches are computed
- * by the forward-service and the gradient-service); what it does is combine answers and take optimizer steps.
+ * <p>One thread does everything, in poll order: unlike {@link ExactlyOnceStream}, nothing is computed while a
+ * transaction commits, which suits handlers whose work per record is small next to a commit.
  */
-public final class JobStream implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(JobStream.class);
-    private static final String MAX_RECORD_BYTES = String.valueOf(64 << 20);
+public final class StatefulStream implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StatefulStream.class);
     private static final Duration POLL = Duration.ofMillis(100);
-    private static final Duration RETRY_BACKOFF = Duration.ofSeconds(1);
     private static final Duration RESTORE_TIMEOUT = Duration.ofSeconds(60);
 
-    private final JobsConfig config;
+    private final StatefulSettings config;
     private final Map<String, Object> clientProperties;
     private final String memberName;
     private final boolean staticMember;
@@ -92,7 +86,7 @@ public final class JobStream implements AutoCloseable {
     /** What a handled record counts as in {@code gradflow_records_processed_total}: handled, nothing to answer. */
     private static final Outcome HANDLED = Outcome.Answer.ok(null, new byte[0], 0);
 
-    private JobStream(JobsConfig config, Map<String, ?> clientProperties, Optional<String> instanceId,
+    private StatefulStream(StatefulSettings config, Map<String, ?> clientProperties, Optional<String> instanceId,
             StatefulHandler handler, MeterRegistry meters) {
         this.config = config;
         this.clientProperties = Map.copyOf(clientProperties);
@@ -101,15 +95,15 @@ public final class JobStream implements AutoCloseable {
                 .orElseGet(() -> UUID.randomUUID().toString());
         this.handler = handler;
         this.meters = meters;
-        this.metrics = new StreamMetrics(meters, config.commandsTopic(), () -> 0, () -> assigned);
+        this.metrics = new StreamMetrics(meters, config.inputTopic(), () -> 0, () -> assigned);
         this.loop = new Thread(this::run, memberName + "-loop");
         this.loop.setDaemon(true);
     }
 
     /** Starts the stream in the background. */
-    public static JobStream start(JobsConfig config, Map<String, ?> clientProperties, Optional<String> instanceId,
-            StatefulHandler handler, MeterRegistry meters) {
-        JobStream stream = new JobStream(config, clientProperties, instanceId, handler, meters);
+    public static StatefulStream start(StatefulSettings config, Map<String, ?> clientProperties,
+            Optional<String> instanceId, StatefulHandler handler, MeterRegistry meters) {
+        StatefulStream stream = new StatefulStream(config, clientProperties, instanceId, handler, meters);
         stream.loop.start();
         return stream;
     }
@@ -145,10 +139,10 @@ public final class JobStream implements AutoCloseable {
                 return;
             }
             checkPartitions();
-            consumer.subscribe(List.of(config.commandsTopic()), new RestoreOnAssignment());
+            consumer.subscribe(List.of(config.inputTopic()), new RestoreOnAssignment());
             health = StreamHealth.running(memberName, staticMember);
-            LOG.infof("%s → jobs running as %s (%s member)", config.commandsTopic(), memberName,
-                    staticMember ? "static" : "dynamic");
+            LOG.info("{} running as {} ({} member), its state in {}", config.inputTopic(), memberName,
+                    staticMember ? "static" : "dynamic", config.stateTopic());
             while (running) {
                 ConsumerRecords<String, byte[]> records = consumer.poll(POLL);
                 lastLoop = Instant.now();
@@ -157,10 +151,10 @@ public final class JobStream implements AutoCloseable {
                 }
             }
         } catch (AuthenticationException | AuthorizationException | FencedInstanceIdException e) {
-            LOG.errorf("%s stopped: %s", memberName, e.toString());
+            LOG.error("{} stopped: {}", memberName, e.toString());
             health = StreamHealth.failed(memberName, e.toString());
         } catch (RuntimeException e) {
-            LOG.errorf(e, "%s stopped by an unexpected error", memberName);
+            LOG.error("{} stopped by an unexpected error", memberName, e);
             health = StreamHealth.failed(memberName, e.toString());
         } finally {
             closeClients();
@@ -183,13 +177,13 @@ public final class JobStream implements AutoCloseable {
                 outputs.addAll(handler.handle(record));
                 outcomes.add(HANDLED);
             } catch (StatefulHandler.RejectedRecordException e) {
-                LOG.warnf("dead-lettering %s-%d@%d: %s", record.topic(), record.partition(), record.offset(),
+                LOG.warn("dead-lettering {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
                         e.getMessage());
                 outputs.add(DeadLetters.of(config.deadLetterTopic(), record, e.getMessage()));
                 outcomes.add(Outcome.DeadLetter.malformed(e.getMessage()));
             } catch (RuntimeException e) {
-                LOG.errorf(e, "dead-lettering %s-%d@%d after an unexpected error", record.topic(), record.partition(),
-                        record.offset());
+                LOG.error("dead-lettering {}-{}@{} after an unexpected error", record.topic(), record.partition(),
+                        record.offset(), e);
                 String reason = "unexpected error while processing the record: " + e;
                 outputs.add(DeadLetters.of(config.deadLetterTopic(), record, reason));
                 outcomes.add(new Outcome.DeadLetter(reason, Outcome.Cause.UNEXPECTED_ERROR));
@@ -210,7 +204,7 @@ public final class JobStream implements AutoCloseable {
             metrics.committed(outcomes, inputBytes, outputBytes, System.nanoTime() - started);
         } catch (KafkaException e) {
             metrics.aborted();
-            LOG.warnf("transaction of %d records aborted, they will be handled again: %s", records.count(),
+            LOG.warn("transaction of {} records aborted, they will be handled again: {}", records.count(),
                     e.toString());
             abortOrReplace();
             restoreAndRewind(consumer.assignment());
@@ -239,7 +233,7 @@ public final class JobStream implements AutoCloseable {
         try {
             producer.abortTransaction();
         } catch (KafkaException e) {
-            LOG.warnf("replacing the transactional producer: %s", e.toString());
+            LOG.warn("replacing the transactional producer: {}", e.toString());
             producer.close(Duration.ZERO);
             producer = newProducer();
         }
@@ -272,12 +266,13 @@ public final class JobStream implements AutoCloseable {
      * the transaction timeout), so the state read is always a committed one.
      */
     private void restore(Collection<TopicPartition> partitions) {
-        Map<String, Object> properties = new HashMap<>(known(ConsumerConfig.configNames()));
+        Map<String, Object> properties = new HashMap<>(StreamClients.known(clientProperties,
+                ConsumerConfig.configNames()));
         properties.put("client.id", memberName + "-restore");
         properties.put("isolation.level", "read_committed");
         properties.put("enable.auto.commit", "false");
-        properties.put("max.partition.fetch.bytes", MAX_RECORD_BYTES);
-        properties.put("fetch.max.bytes", MAX_RECORD_BYTES);
+        properties.put("max.partition.fetch.bytes", StreamClients.MAX_RECORD_BYTES);
+        properties.put("fetch.max.bytes", StreamClients.MAX_RECORD_BYTES);
         properties.remove("group.id");
         try (KafkaConsumer<String, byte[]> reader = new KafkaConsumer<>(properties, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
@@ -301,42 +296,45 @@ public final class JobStream implements AutoCloseable {
                     }
                 }
                 handler.restore(input.partition(), latest);
-                LOG.infof("%s restored %d state records of %s", memberName, latest.size(), state);
+                LOG.info("{} restored {} state records of {}", memberName, latest.size(), state);
             }
         }
     }
 
     /**
-     * The state topic must have a partition for every partition of the commands topic: partition p of one holds
-     * the jobs of partition p of the other. Where the state and progress topics do not exist yet (a broker that
-     * creates topics on first use, as the bundled one does), they are created compacted, since only each job's
-     * latest record matters, with as many partitions as the commands topic.
+     * The state topic must have a partition for every partition of the input topic: partition p of one holds the
+     * state of partition p of the other. Where the state topic and the other topics to create do not exist yet (a
+     * broker that creates topics on first use, as the bundled one does), they are created compacted, since only each
+     * key's latest record matters, with as many partitions as the input topic.
      */
     private void checkPartitions() {
-        List<PartitionInfo> commands = retrying("reading the partitions of " + config.commandsTopic(),
-                () -> consumer.partitionsFor(config.commandsTopic()));
+        List<PartitionInfo> commands = retrying("reading the partitions of " + config.inputTopic(),
+                () -> consumer.partitionsFor(config.inputTopic()));
         if (commands == null) {
             return;
         }
-        try (Admin admin = Admin.create(known(AdminClientConfig.configNames()))) {
+        try (Admin admin = Admin.create(StreamClients.known(clientProperties, AdminClientConfig.configNames()))) {
             Set<String> existing = admin.listTopics().names().get(RESTORE_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();
-            for (String topic : List.of(config.stateTopic(), config.progressTopic())) {
+            List<String> compacted = new ArrayList<>(List.of(config.stateTopic()));
+            compacted.addAll(config.createdTopics());
+            for (String topic : compacted) {
                 if (!existing.contains(topic)) {
                     missing.add(new NewTopic(topic, Optional.of(commands.size()), Optional.empty())
-                            .configs(Map.of("cleanup.policy", "compact", "max.message.bytes", MAX_RECORD_BYTES)));
+                            .configs(Map.of("cleanup.policy", "compact", "max.message.bytes",
+                            StreamClients.MAX_RECORD_BYTES)));
                 }
             }
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).all().get(RESTORE_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-                LOG.infof("created %s", missing.stream().map(NewTopic::name).toList());
+                LOG.info("created {}", missing.stream().map(NewTopic::name).toList());
             }
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
-                LOG.warnf("could not create the state and progress topics: %s", e.getCause().toString());
+                LOG.warn("could not create {}: {}", config.stateTopic() + " and " + config.createdTopics(), e.getCause().toString());
             }
         } catch (TimeoutException e) {
-            LOG.warnf("could not create the state and progress topics: %s", e.toString());
+            LOG.warn("could not create {}: {}", config.stateTopic() + " and " + config.createdTopics(), e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
@@ -345,7 +343,7 @@ public final class JobStream implements AutoCloseable {
                 () -> consumer.partitionsFor(config.stateTopic()));
         if (state != null && state.size() < commands.size()) {
             throw new IllegalStateException(config.stateTopic() + " has " + state.size() + " partitions, fewer than the "
-                    + commands.size() + " of " + config.commandsTopic() + "; give it at least as many");
+                    + commands.size() + " of " + config.inputTopic() + "; give it at least as many");
         }
     }
 
@@ -369,93 +367,24 @@ public final class JobStream implements AutoCloseable {
     }
 
     private <T> T retrying(String what, Supplier<T> call) {
-        while (running) {
-            try {
-                return call.get();
-            } catch (AuthenticationException | AuthorizationException e) {
-                throw e;
-            } catch (KafkaException e) {
-                LOG.warnf("%s failed, retrying in %s: %s", what, RETRY_BACKOFF, e.toString());
-                try {
-                    Thread.sleep(RETRY_BACKOFF.toMillis());
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    return null;
-                }
-            }
-        }
-        return null;
+        return StreamClients.retrying(what, call, () -> running);
     }
 
     private Map<String, Object> consumerProperties() {
-        Map<String, Object> properties = known(ConsumerConfig.configNames());
-        properties.put("group.id", config.groupId());
-        properties.put("client.id", memberName);
-        if (staticMember) {
-            properties.put("group.instance.id", memberName);
-        }
-        properties.put("isolation.level", "read_committed");
-        properties.put("enable.auto.commit", "false");
-        properties.put("auto.offset.reset", "earliest");
-        properties.put("session.timeout.ms", String.valueOf(config.sessionTimeout().toMillis()));
-        properties.put("heartbeat.interval.ms", String.valueOf(config.heartbeatInterval().toMillis()));
-        properties.put("max.poll.records", String.valueOf(config.maxRecordsPerTransaction()));
-        properties.put("max.partition.fetch.bytes", MAX_RECORD_BYTES);
-        properties.put("fetch.max.bytes", MAX_RECORD_BYTES);
-        properties.putAll(config.consumer());
-        return properties;
+        return StreamClients.consumer(clientProperties, config.groupId(), memberName, staticMember,
+                config.sessionTimeout(), config.heartbeatInterval(), config.maxRecordsPerTransaction(),
+                config.consumer());
     }
 
     private Map<String, Object> producerProperties() {
-        Map<String, Object> properties = known(ProducerConfig.configNames());
-        properties.put("client.id", memberName);
-        properties.put("transactional.id", memberName);
-        properties.put("enable.idempotence", "true");
-        properties.put("acks", "all");
-        properties.put("transaction.timeout.ms", String.valueOf(config.transactionTimeout().toMillis()));
-        properties.put("max.request.size", MAX_RECORD_BYTES);
-        properties.put("buffer.memory", String.valueOf(256L << 20));
-        properties.put("linger.ms", "5");
-        properties.put("batch.size", String.valueOf(1 << 20));
-        properties.putAll(config.producer());
-        return properties;
-    }
-
-    private Map<String, Object> known(Set<String> names) {
-        Map<String, Object> properties = new HashMap<>();
-        clientProperties.forEach((name, value) -> {
-            if (names.contains(name)) {
-                properties.put(name, value);
-            }
-        });
-        return properties;
+        return StreamClients.producer(clientProperties, memberName, config.transactionTimeout(), config.producer());
     }
 
     private void closeClients() {
-        for (KafkaClientMetrics clientMetrics : new KafkaClientMetrics[] {producerMetrics, consumerMetrics}) {
-            if (clientMetrics != null) {
-                clientMetrics.close();
-            }
-        }
-        if (producer != null) {
-            try {
-                producer.close(Duration.ofSeconds(5));
-            } catch (RuntimeException e) {
-                LOG.debugf("closing the producer: %s", e.toString());
-            }
-        }
-        if (consumer != null) {
-            try {
-                consumer.close(org.apache.kafka.clients.consumer.CloseOptions.groupMembershipOperation(
-                        org.apache.kafka.clients.consumer.CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-                        .withTimeout(Duration.ofSeconds(5)));
-            } catch (RuntimeException e) {
-                LOG.debugf("closing the consumer: %s", e.toString());
-            }
-        }
+        StreamClients.close(producer, consumer, producerMetrics, consumerMetrics);
     }
 
-    /** A partition's jobs come from its state partition before its first record is handled here. */
+    /** A partition's state comes from its state partition before its first record is handled here. */
     private final class RestoreOnAssignment implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
@@ -470,7 +399,7 @@ public final class JobStream implements AutoCloseable {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            LOG.infof("%s assigned %s", memberName, consumer.assignment());
+            LOG.info("{} assigned {}", memberName, consumer.assignment());
             assigned = consumer.assignment().size();
             restore(partitions);
         }
