@@ -32,6 +32,23 @@ public final class ForwardPass {
      * @throws NonFiniteException naming the first op whose output holds a NaN or an infinity
      */
     public static Tape record(CompiledGraph graph, Map<String, Tensor> feeds, long batchSeed) {
+        return recordWithValues(graph, feeds, batchSeed).tape();
+    }
+
+    /**
+     * A tape and the value of every node, leaves included: what a picture of the graph shows, which the tape alone
+     * does not hold (it keeps only what the backward rules read).
+     *
+     * @param values by node index, in the tape's order
+     */
+    public record Recorded(Tape tape, List<Tensor> values) {
+        public Recorded {
+            values = List.copyOf(values);
+        }
+    }
+
+    /** {@link #record(CompiledGraph, Map, long)}, keeping every node's value. */
+    public static Recorded recordWithValues(CompiledGraph graph, Map<String, Tensor> feeds, long batchSeed) {
         Feeds.check(graph, feeds);
         List<GraphNode> nodes = graph.nodes();
         Tensor[] values = new Tensor[nodes.size()];
@@ -67,6 +84,6 @@ public final class ForwardPass {
             }
             tape.add(TapeNode.leaf(node.name(), node.kind(), values[i].shape()));
         }
-        return new Tape(graph.dtype(), tape, graph.output(), values[graph.output()]);
+        return new Recorded(new Tape(graph.dtype(), tape, graph.output(), values[graph.output()]), List.of(values));
     }
 }
