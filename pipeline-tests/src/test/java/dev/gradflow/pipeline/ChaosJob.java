@@ -6,7 +6,9 @@ import dev.gradflow.core.graph.DefinitionParser;
 import dev.gradflow.core.graph.GraphCompiler;
 import dev.gradflow.core.graph.Limits;
 import dev.gradflow.core.tape.BackwardPass;
+import dev.gradflow.core.tape.Classification;
 import dev.gradflow.core.tape.ForwardPass;
+import dev.gradflow.core.tape.Tape;
 import dev.gradflow.core.tensor.Tensor;
 import dev.gradflow.core.wire.BatchRecord;
 import dev.gradflow.core.wire.GradientRecord;
@@ -93,10 +95,10 @@ final class ChaosJob {
                 "y", Tensor.vector(y)));
     }
 
-    /** The answer an undisturbed run gives, computed in this JVM. */
+    /** The answer an undisturbed run gives, computed in this JVM, with its count of rows classified correctly. */
     GradientRecord expected(BatchRecord batch) {
-        return GradientRecord.ok(batch.batchId(), NETWORK_ID, BackwardPass.run(ForwardPass.record(graph,
-                batch.tensors(), batch.seed())));
+        Tape tape = ForwardPass.record(graph, batch.tensors(), batch.seed());
+        return GradientRecord.ok(batch.batchId(), NETWORK_ID, BackwardPass.run(tape), Classification.correct(tape));
     }
 
     /** The definition, then {@code part} of the job keyed by batch id, pausing {@code pauseMillis} after each. */
