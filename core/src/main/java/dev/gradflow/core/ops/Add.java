@@ -33,4 +33,9 @@ public record Add() implements Op {
             Broadcast.reduceTo(gradient, context.inputShape(1))
         };
     }
+
+    @Override
+    public String chainRule(int input) {
+        return "G";
+    }
 }

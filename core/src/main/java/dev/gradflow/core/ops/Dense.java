@@ -294,4 +294,13 @@ public record Dense(Activation activation) implements Op {
         }
         return sums;
     }
+
+    @Override
+    public String chainRule(int input) {
+        return switch (input) {
+            case 0 -> "D · Wᵀ, D = f′(Y) ⊙ G";
+            case 1 -> "Xᵀ · D, D = f′(Y) ⊙ G";
+            default -> "Σ_rows D, D = f′(Y) ⊙ G";
+        };
+    }
 }

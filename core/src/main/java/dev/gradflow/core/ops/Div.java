@@ -38,4 +38,9 @@ public record Div() implements Op {
             Broadcast.reduceTo(gradB, context.inputShape(1))
         };
     }
+
+    @Override
+    public String chainRule(int input) {
+        return input == 0 ? "G / b" : "−G ⊙ a / b²";
+    }
 }

@@ -32,4 +32,9 @@ public record Exp() implements Op {
         Tensor result = Elementwise.combine(gradient, saved, (g, s) -> g * s);
         return new Tensor[] {result};
     }
+
+    @Override
+    public String chainRule(int input) {
+        return "G ⊙ y";
+    }
 }

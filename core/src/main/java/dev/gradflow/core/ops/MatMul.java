@@ -80,4 +80,9 @@ public record MatMul() implements Op {
             };
         };
     }
+
+    @Override
+    public String chainRule(int input) {
+        return input == 0 ? "G · Bᵀ" : "Aᵀ · G";
+    }
 }

@@ -40,4 +40,9 @@ public record Maximum() implements Op {
             Broadcast.reduceTo(gradB, context.inputShape(1))
         };
     }
+
+    @Override
+    public String chainRule(int input) {
+        return input == 0 ? "G ⊙ [a ≥ b]" : "G ⊙ [b > a]";
+    }
 }

@@ -39,4 +39,9 @@ public record Mean(Integer axis) implements Op {
     public Tensor[] backward(BackwardContext context, Tensor gradient) {
         return new Tensor[] {Reduction.expand(gradient, context.inputShape(0), axis, true)};
     }
+
+    @Override
+    public String chainRule(int input) {
+        return "G / n, spread over the averaged axes";
+    }
 }

@@ -38,4 +38,9 @@ public record Minimum() implements Op {
                     context.inputShape(1))
         };
     }
+
+    @Override
+    public String chainRule(int input) {
+        return input == 0 ? "G ⊙ [a ≤ b]" : "G ⊙ [b < a]";
+    }
 }

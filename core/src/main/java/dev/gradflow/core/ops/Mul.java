@@ -38,4 +38,9 @@ public record Mul() implements Op {
             Broadcast.reduceTo(Broadcast.apply(gradient, a, Arithmetic.MUL), context.inputShape(1))
         };
     }
+
+    @Override
+    public String chainRule(int input) {
+        return input == 0 ? "G ⊙ b" : "G ⊙ a";
+    }
 }

@@ -74,4 +74,9 @@ public record Neg() implements Op {
     static Tensor negate(Tensor t) {
         return new Neg().forward(new Tensor[] {t}).output();
     }
+
+    @Override
+    public String chainRule(int input) {
+        return "−G";
+    }
 }

@@ -49,4 +49,13 @@ public sealed interface Op permits Add, Sub, Mul, Div, Neg, Pow, Maximum, Minimu
      * @return one entry per input, shaped like that input, or {@code null} for a non-differentiable input
      */
     Tensor[] backward(BackwardContext context, Tensor gradient);
+
+    /**
+     * The form of {@link #backward}'s contribution to input {@code input}, in terms of the upstream gradient G, for
+     * a picture of the chain rule: {@code Aᵀ · G} for a matrix product's second input, say. The default names the
+     * partial derivative itself; the ops a picture shows most spell theirs out.
+     */
+    default String chainRule(int input) {
+        return "G · ∂" + name() + "/∂input" + input;
+    }
 }

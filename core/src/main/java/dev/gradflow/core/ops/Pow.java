@@ -49,4 +49,9 @@ public record Pow(double exponent) implements Op {
                 (g, s) -> exponent == 0 ? 0 : g * exponent * Math.pow(s, exponent - 1));
         return new Tensor[] {result};
     }
+
+    @Override
+    public String chainRule(int input) {
+        return "G ⊙ p·x^(p−1)";
+    }
 }

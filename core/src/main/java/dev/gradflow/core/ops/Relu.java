@@ -77,4 +77,9 @@ public record Relu() implements Op {
         };
         return new Tensor[] {result};
     }
+
+    @Override
+    public String chainRule(int input) {
+        return "G ⊙ [y > 0]";
+    }
 }

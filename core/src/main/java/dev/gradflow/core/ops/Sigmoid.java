@@ -85,4 +85,9 @@ public record Sigmoid() implements Op {
         };
         return new Tensor[] {result};
     }
+
+    @Override
+    public String chainRule(int input) {
+        return "G ⊙ y(1 − y)";
+    }
 }

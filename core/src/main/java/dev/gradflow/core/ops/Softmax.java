@@ -69,4 +69,9 @@ public record Softmax() implements Op {
         }
         return new Tensor[] {Tensor.of(gradient.dtype(), shape, result)};
     }
+
+    @Override
+    public String chainRule(int input) {
+        return "y ⊙ (G − Σ G ⊙ y)";
+    }
 }

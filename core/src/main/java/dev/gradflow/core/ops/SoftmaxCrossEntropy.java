@@ -103,4 +103,9 @@ public record SoftmaxCrossEntropy() implements Op {
         }
         return new Tensor[] {Tensor.of(gradient.dtype(), probabilities.shape(), result), null};
     }
+
+    @Override
+    public String chainRule(int input) {
+        return input == 0 ? "G · (softmax(z) − onehot(y)) / N" : "none: targets get no gradient";
+    }
 }

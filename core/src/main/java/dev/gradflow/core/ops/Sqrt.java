@@ -32,4 +32,9 @@ public record Sqrt() implements Op {
         Tensor result = Elementwise.combine(gradient, saved, (g, s) -> g / (2 * s));
         return new Tensor[] {result};
     }
+
+    @Override
+    public String chainRule(int input) {
+        return "G / (2y)";
+    }
 }

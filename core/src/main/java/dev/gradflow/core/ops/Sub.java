@@ -33,4 +33,9 @@ public record Sub() implements Op {
             Broadcast.reduceTo(Neg.negate(gradient), context.inputShape(1))
         };
     }
+
+    @Override
+    public String chainRule(int input) {
+        return input == 0 ? "G" : "−G";
+    }
 }

@@ -40,4 +40,9 @@ public record Sum(Integer axis) implements Op {
     public Tensor[] backward(BackwardContext context, Tensor gradient) {
         return new Tensor[] {Reduction.expand(gradient, context.inputShape(0), axis, false)};
     }
+
+    @Override
+    public String chainRule(int input) {
+        return "G, spread over the summed axes";
+    }
 }

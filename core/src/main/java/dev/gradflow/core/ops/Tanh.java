@@ -74,4 +74,9 @@ public record Tanh() implements Op {
         };
         return new Tensor[] {result};
     }
+
+    @Override
+    public String chainRule(int input) {
+        return "G ⊙ (1 − y²)";
+    }
 }

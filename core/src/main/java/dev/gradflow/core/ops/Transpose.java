@@ -34,4 +34,9 @@ public record Transpose() implements Op {
     public Tensor[] backward(BackwardContext context, Tensor gradient) {
         return new Tensor[] {MatrixKernels.transpose(gradient)};
     }
+
+    @Override
+    public String chainRule(int input) {
+        return "Gᵀ";
+    }
 }

@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * A {@link ChainRuleTrace} in Graphviz's DOT language, for {@code dot -Tsvg} or any renderer of DOT. Edges point the
  * way values flow (input → node); each is labelled with the chain rule at that point, flowing back: the local
- * derivative ∂node/∂input where the node is a scalar, the upstream gradient, and the contribution they make. A node
+ * derivative ∂node/∂input where the node is a scalar, the upstream gradient, and the contribution they make; where the
+ * node is a tensor, the rule's form (such as {@code Aᵀ · G}), the upstream gradient and the contribution. A node
  * with several outgoing edges shows its gradient as the sum of their contributions (the gradient of a sum).
  */
 public final class ChainRuleDot {
@@ -58,7 +59,7 @@ public final class ChainRuleDot {
             return "∂ " + TensorSummary.of(edge.local()) + " × ↑ " + TensorSummary.of(edge.upstream()) + " → "
                     + TensorSummary.of(edge.contribution());
         }
-        return "↑ " + TensorSummary.of(edge.upstream()) + " → " + TensorSummary.of(edge.contribution());
+        return edge.rule() + "\nG = " + TensorSummary.of(edge.upstream()) + "\n→ " + TensorSummary.of(edge.contribution());
     }
 
     private static String escape(String text) {

@@ -55,8 +55,10 @@ public record ChainRuleTrace(List<Node> nodes, List<Edge> edges, int output) {
      * @param local ∂to/∂from, shaped like {@code from}, where {@code to} is a scalar; else null
      * @param upstream ∂output/∂to
      * @param contribution what flows into {@code from} along this edge
+     * @param rule the form of the contribution in terms of the upstream gradient G ({@link Op#chainRule})
      */
-    public record Edge(int from, int to, int position, Tensor local, Tensor upstream, Tensor contribution) {
+    public record Edge(int from, int to, int position, Tensor local, Tensor upstream, Tensor contribution,
+            String rule) {
     }
 
     /** Traces a recorded batch: its tape and every node's value ({@link ForwardPass#recordWithValues}). */
@@ -89,7 +91,7 @@ public record ChainRuleTrace(List<Node> nodes, List<Edge> edges, int output) {
                     continue;
                 }
                 Tensor local = locals != null ? locals[j] : null;
-                edges.add(new Edge(input, i, j, local, gradients[i], contributions[j]));
+                edges.add(new Edge(input, i, j, local, gradients[i], contributions[j], op.chainRule(j)));
                 gradients[input] = gradients[input] == null ? contributions[j] : gradients[input].plus(contributions[j]);
             }
         }

@@ -116,4 +116,19 @@ class ChainRuleTraceTest {
                 + " norm 16.8819");
         assertThat(TensorSummary.number(0.1 + 0.2)).isEqualTo("0.3");
     }
+
+    @Test
+    void tensorEdgesShowTheFormOfTheirRuleAndTheContributionsSummary() throws IOException {
+        Object tree = Json.parse(Files.readString(Path.of("..", "examples", "mlp.network.json")));
+        Object batch = Json.parse(Files.readString(Path.of("..", "examples", "mlp.batch.json")));
+        CompiledGraph graph = GraphCompiler.compile(new DefinitionParser(Limits.DEFAULT).parse(tree), Limits.DEFAULT);
+        ChainRuleTrace trace = ChainRuleTrace.of(ForwardPass.recordWithValues(graph,
+                dev.gradflow.core.graph.Feeds.parse(batch, graph, Limits.DEFAULT), 0));
+
+        String dot = ChainRuleDot.render(trace);
+
+        assertThat(trace.edges()).anyMatch(edge -> edge.rule().startsWith("Xᵀ · D"));
+        assertThat(dot).contains("Xᵀ · D, D = f′(Y) ⊙ G\\nG = [3, 8] min");
+        assertThat(dot.lines().filter(line -> line.contains(" -> ")).count()).isEqualTo(trace.edges().size());
+    }
 }
