@@ -12,8 +12,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 public interface StatefulHandler {
 
     /**
-     * Handles one record and returns what it produces, state records included (for the state topic's partition of
-     * the record's partition number).
+     * Handles one record and returns what it produces. State records (for the state topic's partition of the
+     * record's partition number) may be among them, or come from {@link #changedState} at the end of the transaction.
      * It may change the in-memory state of that partition; the stream commits the outputs and the input's offset
      * in one transaction, or, when that fails, has the state {@link #restore restored} and the input read again.
      *
@@ -22,6 +22,15 @@ public interface StatefulHandler {
      * @throws RuntimeException a bug: the stream dead-letters the record with the exception's message
      */
     List<ProducerRecord<String, byte[]>> handle(ConsumerRecord<String, byte[]> record);
+
+    /**
+     * The state records of what the records handled since the last call changed, each key once: called once per
+     * transaction, after its last record, so that a key changed by many records of one poll is encoded and written
+     * once, its latest value being all a restore reads.
+     */
+    default List<ProducerRecord<String, byte[]>> changedState() {
+        return List.of();
+    }
 
     /** A record that is not what the input topic carries, with the reason; it becomes a dead letter. */
     final class RejectedRecordException extends RuntimeException {

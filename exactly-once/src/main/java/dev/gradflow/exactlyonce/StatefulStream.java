@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -54,8 +53,8 @@ import org.slf4j.LoggerFactory;
  * changed it and whatever else they caused. After a crash, a rebalance or an aborted transaction, the new owner of a
  * partition reads the state partition of the same number ({@code read_committed}, to its end) and resumes from the
  * committed offsets, so it sees exactly the state those offsets belong to. A zombie is fenced by its transactional
- * id (a restart with the same instance id) or by the group generation sent with the offsets (KIP-447). State
- * records of one key written twice in one transaction are sent once, the last.
+ * id (a restart with the same instance id) or by the group generation sent with the offsets (KIP-447). A handler
+ * writes a key's state once per transaction ({@link StatefulHandler#changedState}), however many records changed it.
  *
  * <p>One thread does everything, in poll order: unlike {@link ExactlyOnceStream}, nothing is computed while a
  * transaction commits, which suits handlers whose work per record is small next to a commit.
@@ -191,11 +190,11 @@ public final class StatefulStream implements AutoCloseable {
             offsets.put(new TopicPartition(record.topic(), record.partition()),
                     new OffsetAndMetadata(record.offset() + 1));
         }
-        List<ProducerRecord<String, byte[]>> sent = latestStatePerKey(outputs);
+        outputs.addAll(handler.changedState());
         try {
             producer.beginTransaction();
             long outputBytes = 0;
-            for (ProducerRecord<String, byte[]> output : sent) {
+            for (ProducerRecord<String, byte[]> output : outputs) {
                 outputBytes += output.value() == null ? 0 : output.value().length;
                 producer.send(output);
             }
@@ -209,24 +208,6 @@ public final class StatefulStream implements AutoCloseable {
             abortOrReplace();
             restoreAndRewind(consumer.assignment());
         }
-    }
-
-    /**
-     * The outputs without the state records that a later one of the same transaction replaces: a job advanced by
-     * several answers of one poll has its state written once, the last, which is all a restore reads.
-     */
-    private List<ProducerRecord<String, byte[]>> latestStatePerKey(List<ProducerRecord<String, byte[]>> outputs) {
-        Set<String> later = new HashSet<>();
-        List<ProducerRecord<String, byte[]>> kept = new ArrayList<>(outputs.size());
-        for (int i = outputs.size() - 1; i >= 0; i--) {
-            ProducerRecord<String, byte[]> output = outputs.get(i);
-            if (output.topic().equals(config.stateTopic()) && !later.add(output.partition() + "/" + output.key())) {
-                continue;
-            }
-            kept.add(output);
-        }
-        Collections.reverse(kept);
-        return kept;
     }
 
     private void abortOrReplace() {

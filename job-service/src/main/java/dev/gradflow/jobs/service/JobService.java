@@ -25,9 +25,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -76,6 +79,8 @@ public final class JobService implements StatefulHandler {
     private final Counter batchesSent;
     private final Counter staleAnswers;
     private final MeterRegistry meters;
+    /** Jobs advanced since the last transaction, by partition: their state is encoded once, at its end. */
+    private final Map<Integer, Set<String>> changed = new TreeMap<>();
 
     public JobService(JobsConfig config, ObjectMapper json, MeterRegistry meters, Clock clock) {
         this.config = config;
@@ -154,7 +159,7 @@ public final class JobService implements StatefulHandler {
         out.add(new ProducerRecord<>(config.definitionsTopic(), jobId, networkJson(setup)));
         out.add(state(partition, jobId + SUBMIT_SUFFIX, submit.encode()));
         sendBatches(batches, out);
-        out.add(state(partition, jobId, run.encodeState()));
+        changed(partition, jobId);
         out.add(progress(job, now));
         LOG.infof("job %s started: %s batches of %d rows over %d rows", jobId, batches.size(),
                 setup.definition().batchSize(), setup.rows().samples());
@@ -195,7 +200,7 @@ public final class JobService implements StatefulHandler {
         }
         List<ProducerRecord<String, byte[]>> out = new ArrayList<>();
         sendBatches(next, out);
-        out.add(state(partition, jobId, job.run.encodeState()));
+        changed(partition, jobId);
         boolean epochEnded = job.run.history().size() > epochsBefore;
         if (epochEnded || Duration.between(job.lastProgress, now).compareTo(config.progressInterval()) >= 0) {
             out.add(progress(job, now));
@@ -234,6 +239,27 @@ public final class JobService implements StatefulHandler {
             out.add(new ProducerRecord<>(config.batchesTopic(), batch.batchId(), batch.encode()));
         }
         batchesSent.increment(batches.size());
+    }
+
+    private void changed(int partition, String jobId) {
+        changed.computeIfAbsent(partition, p -> new LinkedHashSet<>()).add(jobId);
+    }
+
+    /** The state of every job advanced in this transaction, encoded once whatever the number of its answers. */
+    @Override
+    public List<ProducerRecord<String, byte[]>> changedState() {
+        List<ProducerRecord<String, byte[]>> out = new ArrayList<>();
+        changed.forEach((partition, jobIds) -> {
+            for (String jobId : jobIds) {
+                Job job = jobsOf(partition).get(jobId);
+                // A job that ended in this transaction already wrote its end marker.
+                if (job != null && job.run != null) {
+                    out.add(state(partition, jobId, job.run.encodeState()));
+                }
+            }
+        });
+        changed.clear();
+        return out;
     }
 
     private ProducerRecord<String, byte[]> state(int partition, String key, byte[] value) {
@@ -328,10 +354,12 @@ public final class JobService implements StatefulHandler {
             }
         });
         partitions.put(partition, jobs);
+        changed.remove(partition);
     }
 
     @Override
     public void drop(int partition) {
         partitions.remove(partition);
+        changed.remove(partition);
     }
 }
