@@ -30,18 +30,68 @@ import java.util.List;
  * @param edges every (input, node) pair, in the order the backward pass visits them: nodes from last to first, each
  *     node's inputs in order
  * @param output the index of the output node
+ * @param failure where and why the batch failed, or null: a forward pass that failed is traced up to and including
+ *     the failing node, with values and no gradients
  */
-public record ChainRuleTrace(List<Node> nodes, List<Edge> edges, int output) {
+public record ChainRuleTrace(List<Node> nodes, List<Edge> edges, int output, Failure failure) {
     public ChainRuleTrace {
         nodes = List.copyOf(nodes);
         edges = List.copyOf(edges);
+    }
+
+    public ChainRuleTrace(List<Node> nodes, List<Edge> edges, int output) {
+        this(nodes, edges, output, null);
+    }
+
+    /**
+     * Where a batch failed.
+     *
+     * @param node the index of the node whose value or gradient was not finite
+     * @param message the batch's failure reason
+     */
+    public record Failure(int node, String message) {
+    }
+
+    /** Whether the backward pass ran: a trace of a failed forward pass has values only. */
+    public boolean hasGradients() {
+        return nodes.isEmpty() || nodes.get(0).gradient() != null;
+    }
+
+    /**
+     * A forward pass that failed at its last node: the graph so far with every value, including the failing one,
+     * and no gradients.
+     *
+     * @param nodes the tape's nodes up to and including the failing one
+     * @param values their values
+     */
+    public static ChainRuleTrace failedForward(List<TapeNode> nodes, List<Tensor> values, String message) {
+        List<Node> traced = new ArrayList<>(nodes.size());
+        List<Edge> edges = new ArrayList<>();
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            TapeNode node = nodes.get(i);
+            for (int j = 0; j < node.inputs().length; j++) {
+                edges.add(new Edge(node.inputs()[j], i, j, null, null, null,
+                        OpSet.fromTape(node.op(), node.attributes()).chainRule(j)));
+            }
+        }
+        for (int i = 0; i < nodes.size(); i++) {
+            TapeNode node = nodes.get(i);
+            traced.add(new Node(i, node.name(), node.kind(), node.op(), values.get(i), null));
+        }
+        return new ChainRuleTrace(traced, edges, nodes.size() - 1, new Failure(nodes.size() - 1, message));
+    }
+
+    /** The same trace, failed at {@code node}: a backward pass that produced a NaN or an infinity. */
+    public ChainRuleTrace failedAt(int node, String message) {
+        return new ChainRuleTrace(nodes, edges, output, new Failure(node, message));
     }
 
     /**
      * One node.
      *
      * @param op the op's name, or null for a leaf
-     * @param gradient ∂output/∂node, zeros for a node the output does not depend on
+     * @param gradient ∂output/∂node, zeros for a node the output does not depend on; null when the forward pass
+     *     failed
      */
     public record Node(int index, String name, NodeKind kind, String op, Tensor value, Tensor gradient) {
     }
@@ -53,8 +103,8 @@ public record ChainRuleTrace(List<Node> nodes, List<Edge> edges, int output) {
      * @param to the index of the node that reads it
      * @param position which input of {@code to} it is
      * @param local ∂to/∂from, shaped like {@code from}, where {@code to} is a scalar; else null
-     * @param upstream ∂output/∂to
-     * @param contribution what flows into {@code from} along this edge
+     * @param upstream ∂output/∂to; null when the forward pass failed
+     * @param contribution what flows into {@code from} along this edge; null when the forward pass failed
      * @param rule the form of the contribution in terms of the upstream gradient G ({@link Op#chainRule})
      */
     public record Edge(int from, int to, int position, Tensor local, Tensor upstream, Tensor contribution,

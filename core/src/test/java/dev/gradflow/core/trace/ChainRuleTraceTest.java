@@ -94,10 +94,10 @@ class ChainRuleTraceTest {
         String dot = ChainRuleDot.render(trace);
 
         for (ChainRuleTrace.Node node : trace.nodes()) {
-            assertThat(dot.split("\n  n" + node.index() + " \\[", -1)).as("node %s once", node.name()).hasSize(2);
+            assertThat(dot.split("\n  \"n" + node.index() + "\" \\[", -1)).as("node %s once", node.name()).hasSize(2);
         }
         for (ChainRuleTrace.Edge edge : trace.edges()) {
-            assertThat(dot.split("n" + edge.from() + " -> n" + edge.to() + " ", -1)).hasSize(2);
+            assertThat(dot.split("\"n" + edge.from() + "\" -> \"n" + edge.to() + "\" ", -1)).hasSize(2);
         }
         assertThat(dot).contains("∂ 80 × ↑ 3 = 240").contains("∂ 2 × ↑ 480 = 960").contains("grad 960")
                 .startsWith("digraph chain_rule {").endsWith("}\n");
@@ -110,7 +110,7 @@ class ChainRuleTraceTest {
 
         String dot = ChainRuleDot.render(trace);
 
-        String zLine = dot.lines().filter(line -> line.contains("label=\"z (input)")).findFirst().orElseThrow();
+        String zLine = dot.lines().filter(line -> line.contains("label=\"z\\ninput")).findFirst().orElseThrow();
         assertThat(zLine).contains("grad 12 = ");
         assertThat(TensorSummary.of(Tensor.vector(1, 2, 3, 4, 5, 6, 7, 8, 9))).isEqualTo("[9] min 1 max 9 mean 5"
                 + " norm 16.8819");
