@@ -288,6 +288,7 @@ async function drawPicture(knownError = null) {
     svgText = await (await awaitGraph(state.batchId, 'image/svg+xml', [...state.expanded].join(','))).text();
   } catch (e) {
     picture.replaceChildren();
+    picture.hidden = true;
     showError(errorBox, e, 'no picture');
     return;
   }
@@ -295,6 +296,7 @@ async function drawPicture(knownError = null) {
   const root = parsed.documentElement;
   if (root.nodeName !== 'svg' || parsed.querySelector('parsererror')) {
     picture.replaceChildren();
+    picture.hidden = true;
     showError(errorBox, new Error('the gateway answered something that is not SVG'), 'no picture');
     return;
   }
@@ -309,6 +311,7 @@ async function drawPicture(knownError = null) {
     svg.setAttribute('viewBox', `0 0 ${state.natural.width} ${state.natural.height}`);
   }
   picture.replaceChildren(svg);
+  picture.hidden = false;
   const fits = state.natural ? Math.min(1, (picture.clientWidth - 16) / state.natural.width) : 1;
   setZoom(Math.max(fits, 0.5));
   highlightChain();
