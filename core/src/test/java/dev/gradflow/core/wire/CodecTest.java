@@ -125,11 +125,12 @@ class CodecTest {
         byte[] encoded = TapeRecord.ok("b", "n", tape).encode();
         Tape decoded = TapeRecord.decode(encoded).tape();
 
-        assertThat(encoded[4]).as("version").isEqualTo((byte) 3);
+        assertThat(encoded[4]).as("version").isEqualTo((byte) 4);
         assertThat(decoded.nodes().get(1).saved().get(0)).isSameAs(decoded.nodes().get(3).saved().get(0))
                 .isEqualTo(r);
         byte[] inPlace = versionOne(tape);
-        assertThat(encoded.length).as("r's 8 float64s travel once").isEqualTo(inPlace.length - 8 * 8 - 8 + 4 * 4 + 1);
+        // Version 4 adds the traced flag (1 byte), version 3 the answer topic (1 byte).
+        assertThat(encoded.length).as("r's 8 float64s travel once").isEqualTo(inPlace.length - 8 * 8 - 8 + 4 * 4 + 2);
         assertThat(BackwardPass.run(decoded)).isEqualTo(BackwardPass.run(tape));
         assertThat(BackwardPass.run(TapeRecord.decode(inPlace).tape())).as("version 1 is still read")
                 .isEqualTo(BackwardPass.run(tape));
