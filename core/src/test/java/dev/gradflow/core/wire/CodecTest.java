@@ -135,11 +135,12 @@ class CodecTest {
         assertThat(BackwardPass.run(TapeRecord.decode(inPlace).tape())).as("version 1 is still read")
                 .isEqualTo(BackwardPass.run(tape));
         byte[] future = encoded.clone();
-        future[4] = 4;
+        future[4] = 5;
         assertThatThrownBy(() -> TapeRecord.decode(future))
-                .hasMessage("tape record: unsupported version 4, this reader knows 1 to 3");
+                .hasMessage("tape record: unsupported version 5, this reader knows 1 to 4");
         byte[] badIndex = encoded.clone();
-        int lastNodeBytes = (4 + 1) + 1 + 1 + (4 + 3) + 1 + 1 + 4 + 1; // y: name, kind, rank, op, counts, input
+        // y: name, kind, rank, op, counts, input; then the traced flag
+        int lastNodeBytes = (4 + 1) + 1 + 1 + (4 + 3) + 1 + 1 + 4 + 1 + 1;
         ByteBuffer.wrap(badIndex).putInt(badIndex.length - lastNodeBytes - 4, 7); // m's second saved index
         assertThatThrownBy(() -> TapeRecord.decode(badIndex))
                 .hasMessageEndingWith("node 3 saved 1: tensor index 7 is outside the 3 tensors");
