@@ -15,6 +15,7 @@ import java.util.Map;
  * 1 byte   failed: 0 = no, 1 = yes, then int32 node index, string message
  * int32    tensor count, tensor each: every distinct tensor of the trace, once
  * int32    node count; per node: string name; 1 byte kind (as in tapes); string op ("" for a leaf);
+ *          1 byte attribute count, float64 each (as in tapes);
  *          int32 value's tensor index; int32 gradient's tensor index, −1 when the forward pass failed
  * int32    edge count; per edge: int32 from, int32 to, 1 byte position, string rule;
  *          int32 tensor index of the local derivative (−1: none), int32 of the contribution (−1: none)
@@ -51,7 +52,9 @@ public final class TraceCodec {
         writer.i32(trace.nodes().size());
         for (ChainRuleTrace.Node node : trace.nodes()) {
             writer.string(node.name()).u8(node.kind().ordinal()).string(node.op() == null ? "" : node.op())
-                    .i32(indices.get(node.value())).i32(node.gradient() == null ? -1 : indices.get(node.gradient()));
+                    .u8(node.attributes().size());
+            node.attributes().forEach(writer::f64);
+            writer.i32(indices.get(node.value())).i32(node.gradient() == null ? -1 : indices.get(node.gradient()));
         }
         writer.i32(trace.edges().size());
         for (ChainRuleTrace.Edge edge : trace.edges()) {
@@ -98,6 +101,11 @@ public final class TraceCodec {
                 throw reader.error(field + ": unknown kind " + kind);
             }
             String op = reader.string(field + " op");
+            int attributeCount = reader.u8(field + " attribute count");
+            List<Double> attributes = new ArrayList<>(attributeCount);
+            for (int a = 0; a < attributeCount; a++) {
+                attributes.add(reader.f64(field + " attribute " + a));
+            }
             Tensor value = tensor(reader, tensors, field + " value", false);
             Tensor gradient = tensor(reader, tensors, field + " gradient", true);
             if (i == 0) {
@@ -105,7 +113,8 @@ public final class TraceCodec {
             } else if (withGradients != (gradient != null)) {
                 throw reader.error(field + ": gradients are given for some nodes and not for others");
             }
-            nodes.add(new ChainRuleTrace.Node(i, name, kinds[kind], op.isEmpty() ? null : op, value, gradient));
+            nodes.add(new ChainRuleTrace.Node(i, name, kinds[kind], op.isEmpty() ? null : op, attributes, value,
+                    gradient));
         }
         if (nodeCount > 0 && output >= nodeCount) {
             throw reader.error("trace output index " + output + " is outside the " + nodeCount + " nodes");
