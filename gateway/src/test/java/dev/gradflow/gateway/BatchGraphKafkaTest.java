@@ -94,6 +94,16 @@ class BatchGraphKafkaTest {
                 .get("/batches/" + batchId).then().statusCode(200).body("status", is(not("pending"))));
     }
 
+    private static org.w3c.dom.Document svgDocument(String svg) {
+        try {
+            javax.xml.parsers.DocumentBuilderFactory factory = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+            factory.setNamespaceAware(true);
+            return factory.newDocumentBuilder().parse(new org.xml.sax.InputSource(new java.io.StringReader(svg)));
+        } catch (Exception e) {
+            throw new AssertionError("the SVG is not well-formed XML: " + e.getMessage(), e);
+        }
+    }
+
     private static org.hamcrest.Matcher<Object> not(Object value) {
         return org.hamcrest.Matchers.not(value);
     }
@@ -128,6 +138,18 @@ class BatchGraphKafkaTest {
         assertThat(dot).startsWith("digraph chain_rule {").contains("∂ 80 × ↑ 3 = 240").contains("grad 960");
         assertThat(given().when().get("/batches/" + batchId + "/graph?format=dot").then().statusCode(200)
                 .extract().asString()).isEqualTo(dot);
+        String svg = given().accept("image/svg+xml").when().get("/batches/" + batchId + "/graph")
+                .then().statusCode(200).contentType(containsString("image/svg+xml")).extract().asString();
+        org.w3c.dom.Document document = svgDocument(svg);
+        assertThat(document.getDocumentElement().getLocalName()).isEqualTo("svg");
+        for (int i = 0; i < 7; i++) {
+            assertThat(svg.split("id=\"n" + i + "\"", -1)).as("node n%d once", i).hasSize(2);
+        }
+        for (int k = 0; k < 6; k++) {
+            assertThat(svg.split("id=\"e" + k + "\"", -1)).as("edge e%d once", k).hasSize(2);
+        }
+        assertThat(document.getDocumentElement().getTextContent()).contains("∂ 80 × ↑ 3 = 240")
+                .contains("∂ 2 × ↑ 480 = 960").contains("grad 960");
         given().accept("text/csv").when().get("/batches/" + batchId + "/graph").then().statusCode(406);
     }
 
@@ -175,7 +197,19 @@ class BatchGraphKafkaTest {
         String expanded = given().accept("text/vnd.graphviz").queryParam("expand", "dense1").when()
                 .get("/batches/" + batchId + "/graph").then().statusCode(200).extract().asString();
         assertThat(expanded).doesNotContain("\"layer-dense1\" [").contains("\"layer-dense2\" [")
-                .contains("label=\"dense1.weights\\n").contains("Xᵀ · D");
+                .contains("label=\"dense1.weights\\n").contains("label=\"dense1.matmul\\nmatmul [3, 8]")
+                .contains("label=\"dense1.linear\\nadd [3, 8]").contains("label=\"dense1.relu\\nrelu [3, 8]")
+                .contains("Aᵀ · G").doesNotContain("dense1.dense");
+        given().accept(ContentType.JSON).queryParam("expand", "all").when().get("/batches/" + batchId + "/graph")
+                .then().statusCode(200)
+                .body("nodes.name", hasItems("dense1.matmul", "dense1.linear", "dense1.relu", "dense2.matmul",
+                        "dense2.linear"))
+                .body("groups.dense1", hasItems("dense1.matmul", "dense1.linear", "dense1.relu"));
+        String svg = given().accept("image/svg+xml").queryParam("expand", "dense2").when()
+                .get("/batches/" + batchId + "/graph").then().statusCode(200)
+                .contentType(containsString("image/svg+xml")).extract().asString();
+        assertThat(svg).contains("id=\"layer-dense1\"").contains("id=\"n").doesNotContain("id=\"layer-dense2\"")
+                .contains("data-name=\"dense2.linear\"");
         given().accept("text/vnd.graphviz").queryParam("expand", "dense9").when()
                 .get("/batches/" + batchId + "/graph").then().statusCode(400).body("field", is("expand"))
                 .body("message", containsString("its layers are dense1, dense2"));

@@ -6,6 +6,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import dev.gradflow.core.trace.ChainRuleDot;
 import dev.gradflow.core.trace.TracePicture;
+import dev.gradflow.gateway.graph.TraceSvg;
 import dev.gradflow.gateway.service.BatchGraphs;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.NotAcceptableException;
@@ -51,11 +52,11 @@ public class BatchResource {
 
     @GET
     @Path("/{batchId}/graph")
-    @Produces({MediaType.APPLICATION_JSON, DOT})
+    @Produces({MediaType.APPLICATION_JSON, SVG, DOT})
     @Operation(summary = "A traced batch's recorded graph: every node's value and gradient, and on every edge the"
             + " local derivative, the upstream gradient and the contribution (the chain rule)")
-    @APIResponse(responseCode = "200", description = "JSON (nodes and edges with every number) or DOT, by the Accept"
-            + " header, or by ?format=json|dot")
+    @APIResponse(responseCode = "200", description = "SVG (laid out by Eclipse ELK), DOT, or JSON (nodes and edges"
+            + " with every number), by the Accept header, or by ?format=svg|dot|json")
     @APIResponse(responseCode = "400", description = "?expand names a layer the network does not have")
     @APIResponse(responseCode = "404", description = "No batch with this id, or it was answered without a trace")
     @APIResponse(responseCode = "409", description = "The batch is still pending")
@@ -64,15 +65,18 @@ public class BatchResource {
     public Response graph(@PathParam("batchId") String batchId,
             @Parameter(description = "layers to draw node by node, comma-separated, or all") @QueryParam("expand")
             String expand,
-            @Parameter(description = "json, dot or svg, instead of the Accept header") @QueryParam("format")
+            @Parameter(description = "svg, dot or json, instead of the Accept header") @QueryParam("format")
             String format,
             @Context HttpHeaders headers) {
         MediaType type = chosen(format, headers);
-        BatchGraphs.Graph graph = graphs.find(batchId);
+        BatchGraphs.Expanded graph = graphs.expand(graphs.find(batchId), expand);
         if (type.isCompatible(MediaType.APPLICATION_JSON_TYPE)) {
-            return Response.ok(BatchGraph.of(graph), MediaType.APPLICATION_JSON_TYPE).build();
+            return Response.ok(BatchGraph.of(graph.graph()), MediaType.APPLICATION_JSON_TYPE).build();
         }
-        TracePicture picture = graphs.picture(graph, expand);
+        TracePicture picture = graphs.picture(graph);
+        if (type.isCompatible(MediaType.valueOf(SVG))) {
+            return Response.ok(TraceSvg.render(picture), SVG + ";charset=UTF-8").build();
+        }
         return Response.ok(ChainRuleDot.render(picture), DOT + ";charset=UTF-8").build();
     }
 
@@ -82,17 +86,21 @@ public class BatchResource {
             return switch (format) {
                 case "json" -> MediaType.APPLICATION_JSON_TYPE;
                 case "dot" -> MediaType.valueOf(DOT);
-                default -> throw new BadRequestException("format: \"" + format + "\" is not json or dot");
+                case "svg" -> MediaType.valueOf(SVG);
+                default -> throw new BadRequestException("format: \"" + format + "\" is not svg, dot or json");
             };
         }
         for (MediaType accepted : headers.getAcceptableMediaTypes()) {
             if (accepted.isWildcardType() || accepted.isCompatible(MediaType.APPLICATION_JSON_TYPE)) {
                 return MediaType.APPLICATION_JSON_TYPE;
             }
+            if (accepted.isCompatible(MediaType.valueOf(SVG))) {
+                return MediaType.valueOf(SVG);
+            }
             if (accepted.isCompatible(MediaType.valueOf(DOT))) {
                 return MediaType.valueOf(DOT);
             }
         }
-        throw new NotAcceptableException("the graph is written as application/json or " + DOT);
+        throw new NotAcceptableException("the graph is written as " + SVG + ", " + DOT + " or application/json");
     }
 }

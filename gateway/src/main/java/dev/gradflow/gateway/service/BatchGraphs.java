@@ -2,7 +2,9 @@ package dev.gradflow.gateway.service;
 
 import dev.gradflow.core.graph.DefinitionParser;
 import dev.gradflow.core.graph.Limits;
+import dev.gradflow.core.graph.NetworkDefinition;
 import dev.gradflow.core.trace.ChainRuleTrace;
+import dev.gradflow.core.trace.DenseExpansion;
 import dev.gradflow.core.trace.LayerGroups;
 import dev.gradflow.core.trace.TracePicture;
 import dev.gradflow.gateway.config.GatewayConfig;
@@ -40,7 +42,8 @@ public class BatchGraphs {
      *
      * @param groups the group of each grouped node by name (a layer-list network's layers); empty for a graph
      */
-    public record Graph(BatchState state, ChainRuleTrace trace, Map<String, String> groups) {
+    public record Graph(BatchState state, ChainRuleTrace trace, Map<String, String> groups,
+            NetworkDefinition definition) {
     }
 
     /**
@@ -62,29 +65,74 @@ public class BatchGraphs {
                     + (state.status() == BatchState.Status.FAILED ? ", and this one failed before its forward pass"
                             + " ran: " + state.result().failure() : ""));
         }
-        return new Graph(state, trace, groups(state.networkId(), trace));
+        NetworkDefinition definition = definition(state.networkId());
+        return new Graph(state, trace, groups(definition, trace), definition);
     }
 
-    private Map<String, String> groups(String networkId, ChainRuleTrace trace) {
-        return catalog.definition(networkId).map(definition -> {
+    /** The network's definition, or null: a network this gateway no longer knows is drawn node by node. */
+    private NetworkDefinition definition(String networkId) {
+        return catalog.definition(networkId).map(tree -> {
             try {
-                List<String> names = trace.nodes().stream().map(ChainRuleTrace.Node::name).toList();
-                return LayerGroups.of(new DefinitionParser(Limits.DEFAULT).parse(definition), names);
+                return new DefinitionParser(Limits.DEFAULT).parse(tree);
             } catch (RuntimeException e) {
-                // Drawn node by node: a definition this gateway cannot parse again has no layers to show.
-                return Map.<String, String>of();
+                // A definition accepted under other limits: drawn node by node, without layers.
+                return null;
             }
-        }).orElse(Map.of());
+        }).orElse(null);
+    }
+
+    private static Map<String, String> groups(NetworkDefinition definition, ChainRuleTrace trace) {
+        if (definition == null) {
+            return Map.of();
+        }
+        return LayerGroups.of(definition, trace.nodes().stream().map(ChainRuleTrace.Node::name).toList());
     }
 
     /**
-     * The picture of a graph, its groups collapsed except those named.
+     * The graph with the named groups expanded: their dense ops opened into matmul, add and activation
+     * ({@link DenseExpansion}), so every step inside the layer shows its own factor.
      *
      * @param expand comma-separated group names, or {@value #EXPAND_ALL}; null or empty for none
-     * @throws jakarta.ws.rs.BadRequestException naming an unknown group
+     * @throws UnknownGroupException naming a group the network does not have
+     */
+    public Expanded expand(Graph graph, String expand) {
+        Set<String> expanded = expanded(graph, expand);
+        if (expanded.isEmpty()) {
+            return new Expanded(graph, expanded);
+        }
+        Set<Integer> dense = new HashSet<>();
+        for (ChainRuleTrace.Node node : graph.trace().nodes()) {
+            if ("dense".equals(node.op()) && expanded.contains(graph.groups().get(node.name()))) {
+                dense.add(node.index());
+            }
+        }
+        ChainRuleTrace opened = DenseExpansion.expand(graph.trace(), dense);
+        return new Expanded(new Graph(graph.state(), opened, groups(graph.definition(), opened),
+                graph.definition()), expanded);
+    }
+
+    /** A graph and the groups to draw node by node. */
+    public record Expanded(Graph graph, Set<String> groups) {
+    }
+
+    /**
+     * The picture of a graph, its groups collapsed except the expanded ones.
+     *
      * @throws ClientErrorException 413 when the picture has more boxes than {@code gradflow.gateway.graph-max-boxes}
      */
-    public TracePicture picture(Graph graph, String expand) {
+    public TracePicture picture(Expanded expanded) {
+        Graph graph = expanded.graph();
+        TracePicture picture = TracePicture.of(graph.trace(), graph.groups(), expanded.groups());
+        if (picture.boxes().size() > config.graphMaxBoxes()) {
+            throw new ClientErrorException("the picture would have " + picture.boxes().size() + " boxes, more than"
+                    + " the limit " + config.graphMaxBoxes() + " (gradflow.gateway.graph-max-boxes)"
+                    + (expanded.groups().isEmpty() ? "" : "; expand fewer layers") + "; the JSON form (Accept:"
+                    + " application/json) has every node", 413);
+        }
+        return picture;
+    }
+
+    private static Set<String> expanded(Graph graph, String expand) {
         Set<String> known = new TreeSet<>(graph.groups().values());
         Set<String> expanded = new HashSet<>();
         if (expand != null && !expand.isBlank()) {
@@ -99,14 +147,7 @@ public class BatchGraphs {
                 }
             }
         }
-        TracePicture picture = TracePicture.of(graph.trace(), graph.groups(), expanded);
-        if (picture.boxes().size() > config.graphMaxBoxes()) {
-            throw new ClientErrorException("the picture would have " + picture.boxes().size() + " boxes, more than"
-                    + " the limit " + config.graphMaxBoxes() + " (gradflow.gateway.graph-max-boxes)"
-                    + (expanded.isEmpty() ? "" : "; expand fewer layers") + "; the JSON form (Accept:"
-                    + " application/json) has every node", 413);
-        }
-        return picture;
+        return expanded;
     }
 
     /** {@code ?expand=} named a group the network does not have. */
