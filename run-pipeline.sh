@@ -112,6 +112,20 @@ demo() { # title name batch-json
     sleep 0.1
   done
   echo "$result"
+  DEMO_BATCH=$batch
+}
+
+# Prints a batch's recorded graph edge by edge: input -> node, and the chain rule at that point (from the DOT form
+# of GET /batches/{id}/graph: node ids mapped to names, then each edge's label).
+print_graph() { # batch
+  curl -fsS -H 'Accept: text/vnd.graphviz' "$GATEWAY/batches/$1/graph" | awk '
+    /^  "[^"]*" \[label="/ { id = $1; gsub(/"/, "", id); name = $0; sub(/^[^=]*="/, "", name); sub(/\\n.*/, "", name)
+                            names[id] = name; if ($0 ~ /grad /) { g = $0; sub(/.*\\ngrad /, "", g); sub(/".*/, "", g)
+                            grads[id] = g } }
+    / -> / { from = $1; to = $3; gsub(/"/, "", from); gsub(/"/, "", to); label = $0; sub(/.*label="/, "", label)
+             sub(/"\];$/, "", label); gsub(/\\n/, "; ", label)
+             printf "    %-6s -> %-6s %s\n", names[from], names[to], label }
+    END { printf "    (a node's gradient is the sum of what flows back into it: x gets %s = h'(1))\n", grads["n0"] }'
 }
 
 echo
@@ -121,6 +135,8 @@ demo "y = ReLU(w.x + b), x = [1, -2, 3], w = [-3, -1, 2], b = 1 (expect y = 6, d
 demo "f = 3x^3 z - y^2 + 5z + 2yz at (1, 2, 3) (expect grad f = [9x^2 z, -2y + 2z, 3x^3 + 5 + 2y] = [27, 2, 12])" \
   polynomial "$(cat examples/polynomial.batch.json)"
 demo "h(x) = 3(2x^2)^5 at x = 1 (expect h'(1) = 960)" chain-rule "$(cat examples/chain-rule.batch.json)"
+echo "  the chain rule along the recorded graph (∂ local × ↑ upstream = what flows back; GET /batches/{id}/graph):"
+print_graph "$DEMO_BATCH"
 demo "max(x, y) at (3, 5) (expect d/dx = 0, d/dy = 1)" max '{"inputs": {"x": 3, "y": 5}}'
 demo "ReLU at 0 (expect ReLU'(0) = 0)" relu '{"inputs": {"x": 0}}'
 demo "Dense(4->8, ReLU) -> Dense(8->3) -> softmax cross-entropy on the book's 3-sample batch" \
@@ -159,6 +175,7 @@ echo "  the trained network, ready for POST /networks: GET $GATEWAY/jobs/$job/re
 echo
 echo "The pipeline is running:"
 echo "  gateway           $GATEWAY  (OpenAPI UI: $GATEWAY/q/swagger-ui)"
+echo "  the chain rule    $GATEWAY/  (a page: pick an example, see its graph with every factor)"
 echo "  forward-service   http://127.0.0.1:$FORWARD_PORT/q/health, /q/metrics"
 echo "  gradient-service  http://127.0.0.1:$GRADIENT_PORT/q/health, /q/metrics"
 echo "  job-service       http://127.0.0.1:$JOB_PORT/q/health, /q/metrics"

@@ -10,6 +10,7 @@ import dev.gradflow.core.tape.GradientSet;
 import dev.gradflow.core.tensor.Tensor;
 import dev.gradflow.core.wire.AnswerTopic;
 import dev.gradflow.core.wire.BatchRecord;
+import dev.gradflow.core.wire.TraceRequest;
 import dev.gradflow.core.wire.TapeRecord;
 import dev.gradflow.kafka.broker.KafkaBrokerTestResource;
 import dev.gradflow.kafka.broker.TopicProbe;
@@ -77,6 +78,70 @@ class ForwardServiceKafkaTest {
         assertThat(gradients.output().item()).isEqualTo(6.0);
         assertThat(gradients.parameters().get("w").toDoubleArray()).containsExactly(1, -2, 3);
         assertThat(gradients.inputs().get("x").toDoubleArray()).containsExactly(-3, -1, 2);
+    }
+
+    @Test
+    void aSmallBatchIsTracedByDefaultALargeOneOnlyWhenItOrItsDefinitionAsks() throws IOException {
+        String network = "net-" + UUID.randomUUID();
+        kafka.produce("network-definitions", network, example("mlp"));
+        Map<String, Tensor> small = mlpBatch(2);
+        Map<String, Tensor> large = mlpBatch(200);
+        String smallId = "small-" + UUID.randomUUID();
+        String largeId = "large-" + UUID.randomUUID();
+        String askedId = "asked-" + UUID.randomUUID();
+        String refusedId = "refused-" + UUID.randomUUID();
+        kafka.produce("batches", smallId, new BatchRecord(smallId, network, small).encode());
+        kafka.produce("batches", largeId, new BatchRecord(largeId, network, large).encode());
+        kafka.produce("batches", askedId, new BatchRecord(askedId, network, large).traced(TraceRequest.ALWAYS)
+                .encode());
+        kafka.produce("batches", refusedId, new BatchRecord(refusedId, network, small).traced(TraceRequest.NEVER)
+                .encode());
+
+        TapeRecord smallTape = awaitTape(smallId);
+        assertThat(smallTape.values()).as("a batch of at most 1,000 elements in all is traced")
+                .hasSize(smallTape.tape().nodes().size());
+        assertThat(smallTape.values().get(smallTape.tape().output())).isEqualTo(smallTape.tape().outputValue());
+        assertThat(awaitTape(largeId).values()).isNull();
+        assertThat(awaitTape(askedId).values()).isNotNull();
+        assertThat(awaitTape(refusedId).values()).isNull();
+
+        String tracedNetwork = "traced-" + UUID.randomUUID();
+        String definition = new String(example("mlp"), java.nio.charset.StandardCharsets.UTF_8).trim();
+        kafka.produce("network-definitions", tracedNetwork, (definition.substring(0, definition.length() - 1)
+                + ", \"trace\": true}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String byDefinition = "by-definition-" + UUID.randomUUID();
+        kafka.produce("batches", byDefinition, new BatchRecord(byDefinition, tracedNetwork, large).encode());
+        assertThat(awaitTape(byDefinition).values()).as("the definition says \"trace\": true").isNotNull();
+    }
+
+    @Test
+    void aTracedBatchWhoseForwardPassFailsCarriesTheGraphUpToTheFailingNode() throws IOException {
+        String network = "net-" + UUID.randomUUID();
+        kafka.produce("network-definitions", network, ("{\"kind\": \"graph\", \"inputs\": {\"x\": {\"shape\": []}},"
+                + " \"nodes\": [{\"name\": \"lx\", \"op\": \"log\", \"inputs\": [\"x\"]},"
+                + " {\"name\": \"y\", \"op\": \"neg\", \"inputs\": [\"lx\"]}], \"output\": \"y\"}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String batchId = "log0-" + UUID.randomUUID();
+        kafka.produce("batches", batchId, new BatchRecord(batchId, network, Map.of("x", Tensor.scalar(0))).encode());
+
+        TapeRecord tape = awaitTape(batchId);
+
+        assertThat(tape.failure()).contains("node \"lx\"");
+        assertThat(tape.failedTrace().failure().node()).isEqualTo(1);
+        assertThat(tape.failedTrace().nodes()).extracting(node -> node.name()).containsExactly("x", "lx");
+        assertThat(tape.failedTrace().nodes().get(1).value().item()).isEqualTo(Double.NEGATIVE_INFINITY);
+    }
+
+    private static Map<String, Tensor> mlpBatch(int rows) {
+        double[] x = new double[rows * 4];
+        double[] y = new double[rows];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < 4; j++) {
+                x[4 * i + j] = (i + 1) * 0.01 * (j - 1.5);
+            }
+            y[i] = i % 3;
+        }
+        return Map.of("x", Tensor.ofDoubles(new int[] {rows, 4}, x), "y", Tensor.ofDoubles(new int[] {rows}, y));
     }
 
     @Test

@@ -104,7 +104,7 @@ class RawTopicCorpusTest {
                         "batch record: bad magic \"GFTP\", expected \"GFBA\""),
                 Arguments.of("a bare tensor", tensor, "batch record: bad magic \"GFTN\", expected \"GFBA\""),
                 Arguments.of("unknown version", version(good, (byte) 9),
-                        "batch record: unsupported version 9, this reader knows 1 to 2"),
+                        "batch record: unsupported version 9, this reader knows 1 to 3"),
                 Arguments.of("header only", new byte[] {'G', 'F', 'B', 'A', 1},
                         "batch record at byte 5: truncated: batch id length needs 4 bytes, 0 remain"),
                 Arguments.of("negative string length", bytes(header(0).position(5).putInt(-5)),
@@ -127,6 +127,8 @@ class RawTopicCorpusTest {
                         ByteBuffer.allocate(4).putInt(1_000_000).array()),
                         "batch record at byte 55: truncated: tensor \"x\" data of shape [1000000] needs 8000000"
                                 + " bytes, 0 remain"),
+                Arguments.of("unknown trace request", traceRequest(good, (byte) 7),
+                        "batch record at byte 43: trace request 7 is not 0 (auto), 1 (always) or 2 (never)"),
                 Arguments.of("trailing bytes", concat(good, new byte[] {0, 0, 0}),
                         "batch record at byte " + good.length + ": 3 unexpected trailing bytes"),
                 Arguments.of("a tensor named twice", twice(),
@@ -149,6 +151,13 @@ class RawTopicCorpusTest {
         string(buffer, "x");
         buffer.put(tensor);
         return bytes(buffer);
+    }
+
+    /** The trace request byte: after magic and version (5), batch id "b" (5), network id (4 + 20), seed, answer topic. */
+    private static byte[] traceRequest(byte[] record, byte request) {
+        byte[] copy = record.clone();
+        copy[5 + 5 + 4 + SINGLE_NEURON.length() + 8 + 1] = request;
+        return copy;
     }
 
     private static byte[] version(byte[] record, byte version) {

@@ -16,6 +16,7 @@ import dev.gradflow.core.tape.Tape;
 import dev.gradflow.core.tape.TapeNode;
 import dev.gradflow.core.tensor.DType;
 import dev.gradflow.core.tensor.Tensor;
+import dev.gradflow.core.trace.ChainRuleTrace;
 import dev.gradflow.core.wire.AnswerTopic;
 import dev.gradflow.core.wire.GradientRecord;
 import dev.gradflow.core.wire.TapeRecord;
@@ -86,6 +87,42 @@ class GradientServiceKafkaTest {
         assertThat(answer.gradients().inputs().get("x").item()).isCloseTo(9 * x * x * z, within(1e-12));
         assertThat(answer.gradients().inputs().get("y").item()).isCloseTo(-2 * y + 2 * z, within(1e-12));
         assertThat(answer.gradients().inputs().get("z").item()).isCloseTo(3 * x * x * x + 5 + 2 * y, within(1e-12));
+    }
+
+    @Test
+    void aTracedTapeIsAnsweredWithItsTraceWhoseLeavesAreTheAnswersGradients() throws IOException {
+        String batchId = "traced-" + UUID.randomUUID();
+        Object tree = new ObjectMapper().readValue(
+                Path.of("..", "examples", "chain-rule.network.json").toFile(), Object.class);
+        var graph = GraphCompiler.compile(new DefinitionParser(Limits.DEFAULT).parse(tree), Limits.DEFAULT);
+        var recorded = ForwardPass.recordWithValues(graph, Map.of("x", Tensor.scalar(1)), 0);
+        kafka.produce("tapes", batchId, TapeRecord.ok(batchId, "net-1", recorded.tape())
+                .withValues(recorded.values()).encode());
+        String plainId = "plain-" + UUID.randomUUID();
+        kafka.produce("tapes", plainId, TapeRecord.ok(plainId, "net-1", recorded.tape()).encode());
+
+        GradientRecord answer = awaitAnswer(batchId);
+
+        assertThat(answer.trace().node("x").gradient()).isEqualTo(answer.gradients().inputs().get("x"));
+        assertThat(answer.trace().node("x").gradient().item()).isEqualTo(960);
+        assertThat(answer.trace().edge("g", "g5").local().item()).as("5g⁴ at g = 2").isEqualTo(80);
+        assertThat(answer.trace().edge("x2", "g").upstream().item()).as("∂h/∂g").isEqualTo(240);
+        assertThat(awaitAnswer(plainId).trace()).as("an untraced tape's answer has none").isNull();
+    }
+
+    @Test
+    void aFailedTapesTraceIsPassedOnWithTheFailure() {
+        String batchId = "failed-" + UUID.randomUUID();
+        var trace = ChainRuleTrace.failedForward(List.of(TapeNode.leaf("x", NodeKind.INPUT,
+                new int[0]), new TapeNode("lx", NodeKind.OP, new int[0], "log", new double[0], new int[] {0},
+                List.of())), List.of(Tensor.scalar(0), Tensor.scalar(Double.NEGATIVE_INFINITY)), "non-finite value");
+        kafka.produce("tapes", batchId, TapeRecord.failed(batchId, "net-1", "non-finite value")
+                .withFailedTrace(trace).encode());
+
+        GradientRecord answer = awaitAnswer(batchId);
+
+        assertThat(answer.failure()).isEqualTo("non-finite value");
+        assertThat(answer.trace()).isEqualTo(trace);
     }
 
     @Test

@@ -68,7 +68,11 @@ class RawTapeCorpusTest {
         byte[] good = TapeRecord.ok("b", "n", tape(input("x"), op("y", "neg", new double[0], new int[] {0})))
                 .encode();
         byte[] version = good.clone();
-        version[4] = 4;
+        version[4] = 5;
+        byte[] badTraced = good.clone();
+        badTraced[good.length - 1] = 2;
+        byte[] tracedWithoutValues = good.clone();
+        tracedWithoutValues[good.length - 1] = 1;
         byte[] badAnswerTopic = good.clone();
         badAnswerTopic[5 + 5 + 5] = 3;
         byte[] badStatus = good.clone();
@@ -76,13 +80,17 @@ class RawTapeCorpusTest {
         return Stream.of(
                 Arguments.of("text", "garbage".getBytes(StandardCharsets.UTF_8),
                         "tape record: bad magic \"garb\", expected \"GFTP\""),
-                Arguments.of("unknown version", version, "tape record: unsupported version 4, this reader knows 1 to 3"),
+                Arguments.of("unknown version", version, "tape record: unsupported version 5, this reader knows 1 to 4"),
+                Arguments.of("traced flag neither 0 nor 1", badTraced,
+                        "tape record at byte " + (good.length - 1) + ": traced flag 2 is neither 0 nor 1"),
+                Arguments.of("traced, but the node values are missing", tracedWithoutValues,
+                        "tape record at byte " + good.length + ": truncated: node 0 value tensor index needs 4 bytes, 0 remain"),
                 Arguments.of("unknown answer topic", badAnswerTopic,
                         "tape record at byte 15: answer topic 3 is neither 0 (gradients) nor 1 (jobs)"),
                 Arguments.of("unknown status", badStatus,
                         "tape record at byte 16: status 3 is neither 0 (ok) nor 1 (failed)"),
-                Arguments.of("truncated", Arrays.copyOf(good, good.length - 4),
-                        "tape record at byte " + (good.length - 5) + ": truncated: node 1 input 0 needs 4 bytes,"
+                Arguments.of("truncated", Arrays.copyOf(good, good.length - 5),
+                        "tape record at byte " + (good.length - 6) + ": truncated: node 1 input 0 needs 4 bytes,"
                                 + " 1 remain"));
     }
 

@@ -64,6 +64,23 @@ public final class DefinitionParser {
         return definition;
     }
 
+    /**
+     * Whether a definition asks for every batch of its network to be traced ({@code "trace": true}), whatever the
+     * batch's size. It changes no number, so it is not part of the parsed definition.
+     *
+     * @param tree a definition's JSON tree, already {@link #parse parsed} without error
+     * @throws DefinitionException when {@code trace} is not a boolean
+     */
+    public static boolean traces(Object tree) {
+        if (!(tree instanceof Map<?, ?> root) || root.get("trace") == null) {
+            return false;
+        }
+        if (!(root.get("trace") instanceof Boolean trace)) {
+            throw new DefinitionException("trace", "must be true or false, got " + JsonTree.describe(root.get("trace")));
+        }
+        return trace;
+    }
+
     private static DType dtype(Map<String, Object> root) {
         Object value = root.get("dtype");
         if (value == null) {
@@ -80,7 +97,8 @@ public final class DefinitionParser {
 
     private GraphDefinition parseGraph(Map<String, Object> root) {
         onlyKeys(root, "", Set.of("kind", "dtype", "inputs", "targets", "parameters", "constants", "nodes",
-                "output"));
+                "output", "trace"));
+        traces(root);
         DType dtype = dtype(root);
         Map<String, int[]> inputs = declaredShapes(root.get("inputs"), "inputs", true);
         Map<String, int[]> targets = declaredShapes(root.get("targets"), "targets", false);
@@ -176,7 +194,8 @@ public final class DefinitionParser {
     }
 
     private LayerDefinition parseLayers(Map<String, Object> root) {
-        onlyKeys(root, "", Set.of("kind", "dtype", "inputSize", "seed", "layers", "loss", "targetFormat"));
+        onlyKeys(root, "", Set.of("kind", "dtype", "inputSize", "seed", "layers", "loss", "targetFormat", "trace"));
+        traces(root);
         DType dtype = dtype(root);
         int inputSize = integer(required(root, "", "inputSize"), "inputSize", 1, MAX_DIMENSION);
         long seed = root.get("seed") == null ? 0 : JsonTree.integer(root.get("seed"), "seed");

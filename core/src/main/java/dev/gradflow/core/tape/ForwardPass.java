@@ -73,9 +73,17 @@ public final class ForwardPass {
                     } catch (IllegalArgumentException e) {
                         throw new DefinitionException("batch", "node \"" + node.name() + "\": " + e.getMessage());
                     }
-                    NonFiniteException.check(forward.output(), "the output of node \"" + node.name() + "\" (op \""
-                            + op.name() + "\") in the forward pass");
                     values[i] = forward.output();
+                    try {
+                        NonFiniteException.check(forward.output(), "the output of node \"" + node.name()
+                                + "\" (op \"" + op.name() + "\") in the forward pass");
+                    } catch (NonFiniteException e) {
+                        tape.add(new TapeNode(node.name(), NodeKind.OP, forward.output().shape(), op.name(),
+                                op.attributes(), node.inputs(), List.of()));
+                        List<Tensor> sofar = java.util.Arrays.asList(values).subList(0, i + 1);
+                        throw new NonFiniteException(e.getMessage(), new Recorded(
+                                new Tape(graph.dtype(), tape, i, forward.output()), sofar));
+                    }
                     tape.add(new TapeNode(node.name(), NodeKind.OP, forward.output().shape(), op.name(),
                             op.attributes(), node.inputs(), forward.saved()));
                     continue;

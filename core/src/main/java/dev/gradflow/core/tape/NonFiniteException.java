@@ -10,8 +10,25 @@ import dev.gradflow.core.tensor.Tensor;
 public final class NonFiniteException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
+    /** The forward pass up to and including the failing node, or null (a failure in the backward pass). */
+    private final transient ForwardPass.Recorded partial;
+
     public NonFiniteException(String message) {
+        this(message, null);
+    }
+
+    NonFiniteException(String message, ForwardPass.Recorded partial) {
         super(message);
+        this.partial = partial;
+    }
+
+    /**
+     * For a forward pass that failed: its nodes up to and including the failing one (the last), with their values,
+     * which a picture of the failure shows. The partial tape's nodes save nothing, and its output is the failing
+     * node. Null for a failure in the backward pass.
+     */
+    public ForwardPass.Recorded partial() {
+        return partial;
     }
 
     /** Throws when {@code tensor} holds a NaN or an infinity; {@code what} says where it came from. */

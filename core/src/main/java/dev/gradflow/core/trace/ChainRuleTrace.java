@@ -76,7 +76,7 @@ public record ChainRuleTrace(List<Node> nodes, List<Edge> edges, int output, Fai
         }
         for (int i = 0; i < nodes.size(); i++) {
             TapeNode node = nodes.get(i);
-            traced.add(new Node(i, node.name(), node.kind(), node.op(), values.get(i), null));
+            traced.add(new Node(i, node.name(), node.kind(), node.op(), attributes(node), values.get(i), null));
         }
         return new ChainRuleTrace(traced, edges, nodes.size() - 1, new Failure(nodes.size() - 1, message));
     }
@@ -90,10 +90,24 @@ public record ChainRuleTrace(List<Node> nodes, List<Edge> edges, int output, Fai
      * One node.
      *
      * @param op the op's name, or null for a leaf
+     * @param attributes the op's attributes as its tape records them (a dense op's activation, pow's exponent);
+     *     empty for a leaf
      * @param gradient ∂output/∂node, zeros for a node the output does not depend on; null when the forward pass
      *     failed
      */
-    public record Node(int index, String name, NodeKind kind, String op, Tensor value, Tensor gradient) {
+    public record Node(int index, String name, NodeKind kind, String op, List<Double> attributes, Tensor value,
+            Tensor gradient) {
+        public Node {
+            attributes = List.copyOf(attributes);
+        }
+    }
+
+    private static List<Double> attributes(TapeNode node) {
+        List<Double> attributes = new ArrayList<>(node.attributes().length);
+        for (double attribute : node.attributes()) {
+            attributes.add(attribute);
+        }
+        return attributes;
     }
 
     /**
@@ -149,7 +163,7 @@ public record ChainRuleTrace(List<Node> nodes, List<Edge> edges, int output, Fai
         for (int i = 0; i < count; i++) {
             TapeNode node = tapeNodes.get(i);
             Tensor value = recorded.values().get(i);
-            nodes.add(new Node(i, node.name(), node.kind(), node.op(), value,
+            nodes.add(new Node(i, node.name(), node.kind(), node.op(), attributes(node), value,
                     gradients[i] != null ? gradients[i] : Tensor.zeros(tape.dtype(), value.shape())));
         }
         return new ChainRuleTrace(nodes, edges, tape.output());

@@ -174,8 +174,12 @@ public record TracePicture(List<Box> boxes, List<Arrow> arrows) {
                 failure = member.name() + ": " + trace.failure().message();
             }
         }
+        // Of the edges leaving the group, the one read first is the layer's output (a penalty term is read later,
+        // by the loss).
+        int firstReader = Integer.MAX_VALUE;
         for (ChainRuleTrace.Edge edge : trace.edges()) {
-            if (boxOf.get(edge.from()).equals(id) && !boxOf.get(edge.to()).equals(id)) {
+            if (boxOf.get(edge.from()).equals(id) && !boxOf.get(edge.to()).equals(id) && edge.to() < firstReader) {
+                firstReader = edge.to();
                 out = trace.nodes().get(edge.from());
             }
         }

@@ -6,6 +6,7 @@ import dev.gradflow.core.tape.TapeNode;
 import dev.gradflow.core.tensor.DType;
 import dev.gradflow.core.tensor.Shapes;
 import dev.gradflow.core.tensor.Tensor;
+import dev.gradflow.core.trace.ChainRuleTrace;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -16,11 +17,12 @@ import java.util.Objects;
  * The forward pass of one batch: the value of a record on topic {@code tapes}, keyed by batch id. Either a tape,
  * or the reason the forward pass failed (so that a failure still reaches the gradients topic).
  * <pre>
- * 4 bytes  magic "GFTP", 1 byte version (3; versions 1 and 2 are still read)
+ * 4 bytes  magic "GFTP", 1 byte version (4; versions 1 to 3 are still read)
  * string   batch id, string network id
  * 1 byte   answer topic, the batch's: 0 = gradients, 1 = jobs   (version 3; before: gradients)
  * 1 byte   status: 0 = ok, 1 = failed
- * failed:  string reason
+ * failed:  string reason;
+ *          1 byte traced: 0 = no, 1 = yes, then the graph up to the failing node ({@link TraceCodec})  (version 4)
  * ok:      1 byte dtype; int32 output index;
  *          int32 tensor count, tensor each: every distinct tensor the ops saved, and the output value, once;
  *          int32 index of the output value among them; int32 node count; then per node:
@@ -28,7 +30,10 @@ import java.util.Objects;
  *            1 byte rank, int32 dims;
  *            op nodes only: string op; 1 byte attribute count, float64 each;
  *                           1 byte input count, int32 each; 1 byte saved count, int32 tensor index each
+ *          1 byte traced: 0 = no, 1 = yes, then per node int32 index of its value in the tensor table  (version 4)
  * </pre>
+ * A traced tape (a batch whose picture was asked for) carries every node's value, so that the gradient-service can
+ * trace the chain rule; values that ops saved anyway are in the table already and cost only their index.
  * Version 1 wrote each saved tensor in place, so a tensor saved by two ops (a hidden activation saved by its ReLU
  * and by the next matrix product) travelled twice; version 2 writes each once and refers to it by index. Tensors
  * are values, so the decoded tape shares one instance where the encoded one did.
@@ -38,19 +43,24 @@ import java.util.Objects;
  * @param tape the tape, or null when the forward pass failed
  * @param failure why the forward pass failed, or null
  * @param answerTopic where the gradient-service writes the answer: the batch's choice, carried on
+ * @param values every node's value, by index, for a traced batch; null otherwise
+ * @param failedTrace for a traced batch whose forward pass failed, the graph up to the failing node; else null
  */
-public record TapeRecord(String batchId, String networkId, Tape tape, String failure, AnswerTopic answerTopic) {
+public record TapeRecord(String batchId, String networkId, Tape tape, String failure, AnswerTopic answerTopic,
+        List<Tensor> values, ChainRuleTrace failedTrace) {
     static final byte[] MAGIC = {'G', 'F', 'T', 'P'};
     /**
      * Version 2 writes each saved tensor once, in a table, and may hold the op {@code dense} (the fused dense
      * layer). A reader that knows only version 1 rejects such a tape up front ("unsupported version") instead of
      * failing halfway through it.
      */
-    static final byte VERSION = 3;
+    static final byte VERSION = 4;
     /** Saved tensors written in place, once per op that saved them, and no dense ops. Still read, never written. */
     private static final byte VERSION_IN_PLACE = 1;
     /** The first version with the answer topic. */
     private static final byte VERSION_WITH_ANSWER_TOPIC = 3;
+    /** The first version that may carry node values or a failed trace. */
+    private static final byte VERSION_WITH_TRACE = 4;
     private static final int MAX_NODES = 1_000_000;
     private static final int MAX_TENSORS = 16_000_000;
 
@@ -59,6 +69,17 @@ public record TapeRecord(String batchId, String networkId, Tape tape, String fai
             throw new IllegalArgumentException("a tape record holds either a tape or a failure");
         }
         Objects.requireNonNull(answerTopic, "answerTopic");
+        if (values != null && (tape == null || values.size() != tape.nodes().size())) {
+            throw new IllegalArgumentException("node values need a tape, one per node");
+        }
+        if (failedTrace != null && failure == null) {
+            throw new IllegalArgumentException("a failed trace belongs to a failed record");
+        }
+        values = values == null ? null : List.copyOf(values);
+    }
+
+    public TapeRecord(String batchId, String networkId, Tape tape, String failure, AnswerTopic answerTopic) {
+        this(batchId, networkId, tape, failure, answerTopic, null, null);
     }
 
     /** A record answered on {@code gradients}. */
@@ -68,7 +89,22 @@ public record TapeRecord(String batchId, String networkId, Tape tape, String fai
 
     /** The same record, answered on {@code answerTopic}. */
     public TapeRecord answeredOn(AnswerTopic topic) {
-        return new TapeRecord(batchId, networkId, tape, failure, topic);
+        return new TapeRecord(batchId, networkId, tape, failure, topic, values, failedTrace);
+    }
+
+    /** The same record, traced: the tape with every node's value. */
+    public TapeRecord withValues(List<Tensor> nodeValues) {
+        return new TapeRecord(batchId, networkId, tape, failure, answerTopic, nodeValues, failedTrace);
+    }
+
+    /** The same failed record, with the graph up to the failing node. */
+    public TapeRecord withFailedTrace(ChainRuleTrace trace) {
+        return new TapeRecord(batchId, networkId, tape, failure, answerTopic, values, trace);
+    }
+
+    /** Whether the batch is traced: its answer will carry a {@link ChainRuleTrace}. */
+    public boolean isTraced() {
+        return values != null || failedTrace != null;
     }
 
     public static TapeRecord ok(String batchId, String networkId, Tape tape) {
@@ -87,7 +123,12 @@ public record TapeRecord(String batchId, String networkId, Tape tape, String fai
         WireWriter writer = new WireWriter(4096).magic(MAGIC, VERSION).string(batchId).string(networkId)
                 .u8(answerTopic.wireCode());
         if (failure != null) {
-            return writer.u8(1).string(failure).toByteArray();
+            writer.u8(1).string(failure);
+            if (failedTrace == null) {
+                return writer.u8(0).toByteArray();
+            }
+            TraceCodec.write(writer.u8(1), failedTrace);
+            return writer.toByteArray();
         }
         // Each distinct tensor once, by identity: the forward pass saves the very instance it computed, so a
         // tensor two ops saved is one object.
@@ -105,6 +146,14 @@ public record TapeRecord(String batchId, String networkId, Tape tape, String fai
             tensors.add(tensor);
             return tensors.size() - 1;
         });
+        if (values != null) {
+            for (Tensor value : values) {
+                indices.computeIfAbsent(value, tensor -> {
+                    tensors.add(tensor);
+                    return tensors.size() - 1;
+                });
+            }
+        }
         writer.u8(0).u8(tape.dtype().wireCode()).i32(tape.output()).i32(tensors.size());
         tensors.forEach(writer::tensor);
         writer.i32(outputValue).i32(tape.nodes().size());
@@ -128,6 +177,11 @@ public record TapeRecord(String batchId, String networkId, Tape tape, String fai
                 }
             }
         }
+        if (values == null) {
+            return writer.u8(0).toByteArray();
+        }
+        writer.u8(1);
+        values.forEach(value -> writer.i32(indices.get(value)));
         return writer.toByteArray();
     }
 
@@ -143,8 +197,9 @@ public record TapeRecord(String batchId, String networkId, Tape tape, String fai
         int status = reader.u8("status");
         if (status == 1) {
             String failure = reader.string("failure reason");
+            ChainRuleTrace trace = version >= VERSION_WITH_TRACE && traced(reader) ? TraceCodec.read(reader) : null;
             reader.end();
-            return failed(batchId, networkId, failure).answeredOn(answerTopic);
+            return failed(batchId, networkId, failure).answeredOn(answerTopic).withFailedTrace(trace);
         }
         if (status != 0) {
             throw reader.error("status " + status + " is neither 0 (ok) nor 1 (failed)");
@@ -211,12 +266,33 @@ public record TapeRecord(String batchId, String networkId, Tape tape, String fai
         if (inPlace) {
             outputValue = reader.tensor("output value");
         }
+        List<Tensor> values = null;
+        if (version >= VERSION_WITH_TRACE && traced(reader)) {
+            values = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                Tensor value = tensors.get(tensorIndex(reader, "node " + i + " value", tensors.size()));
+                if (!java.util.Arrays.equals(value.shape(), nodes.get(i).shape())) {
+                    throw reader.error("node " + i + " value: shape " + Shapes.format(value.shape())
+                            + " is not the node's " + Shapes.format(nodes.get(i).shape()));
+                }
+                values.add(value);
+            }
+        }
         reader.end();
         if (output >= count) {
             throw new WireFormatException("tape record: output index " + output + " is outside the " + count
                     + " nodes");
         }
-        return ok(batchId, networkId, new Tape(dtype, nodes, output, outputValue)).answeredOn(answerTopic);
+        return ok(batchId, networkId, new Tape(dtype, nodes, output, outputValue)).answeredOn(answerTopic)
+                .withValues(values);
+    }
+
+    private static boolean traced(WireReader reader) {
+        int traced = reader.u8("traced");
+        if (traced > 1) {
+            throw reader.error("traced flag " + traced + " is neither 0 nor 1");
+        }
+        return traced == 1;
     }
 
     private static int tensorIndex(WireReader reader, String field, int tensorCount) {

@@ -21,7 +21,7 @@ class DefinitionErrorsTest {
     @CsvSource(delimiter = '|', textBlock = """
             missing kind | {"nodes": []} | kind | is required: "graph" or "layers"
             unknown kind | {"kind": "tree"} | kind | must be "graph" or "layers", got the string "tree"
-            unknown field | {"kind": "graph", "inputs": {}, "nodes": [], "output": "x", "extra": 1} | extra | unknown field, expected one of [constants, dtype, inputs, kind, nodes, output, parameters, targets]
+            unknown field | {"kind": "graph", "inputs": {}, "nodes": [], "output": "x", "extra": 1} | extra | unknown field, expected one of [constants, dtype, inputs, kind, nodes, output, parameters, targets, trace]
             unsupported dtype | {"kind": "graph", "dtype": "int8", "inputs": {}, "nodes": [], "output": "x"} | dtype | unsupported dtype "int8"; use "float32" or "float64"
             unknown attribute | {"kind": "graph", "inputs": {"x": {"shape": []}}, "nodes": [{"name": "y", "op": "pow", "inputs": ["x"], "exponent": 2, "expnent": 2}], "output": "y"} | nodes[0].expnent | op "pow" takes only [exponent]
             attribute of another op | {"kind": "graph", "inputs": {"x": {"shape": [2]}}, "nodes": [{"name": "y", "op": "relu", "inputs": ["x"], "axis": 0}], "output": "y"} | nodes[0].axis | op "relu" takes no attributes

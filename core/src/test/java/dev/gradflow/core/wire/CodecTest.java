@@ -125,20 +125,22 @@ class CodecTest {
         byte[] encoded = TapeRecord.ok("b", "n", tape).encode();
         Tape decoded = TapeRecord.decode(encoded).tape();
 
-        assertThat(encoded[4]).as("version").isEqualTo((byte) 3);
+        assertThat(encoded[4]).as("version").isEqualTo((byte) 4);
         assertThat(decoded.nodes().get(1).saved().get(0)).isSameAs(decoded.nodes().get(3).saved().get(0))
                 .isEqualTo(r);
         byte[] inPlace = versionOne(tape);
-        assertThat(encoded.length).as("r's 8 float64s travel once").isEqualTo(inPlace.length - 8 * 8 - 8 + 4 * 4 + 1);
+        // Version 4 adds the traced flag (1 byte), version 3 the answer topic (1 byte).
+        assertThat(encoded.length).as("r's 8 float64s travel once").isEqualTo(inPlace.length - 8 * 8 - 8 + 4 * 4 + 2);
         assertThat(BackwardPass.run(decoded)).isEqualTo(BackwardPass.run(tape));
         assertThat(BackwardPass.run(TapeRecord.decode(inPlace).tape())).as("version 1 is still read")
                 .isEqualTo(BackwardPass.run(tape));
         byte[] future = encoded.clone();
-        future[4] = 4;
+        future[4] = 5;
         assertThatThrownBy(() -> TapeRecord.decode(future))
-                .hasMessage("tape record: unsupported version 4, this reader knows 1 to 3");
+                .hasMessage("tape record: unsupported version 5, this reader knows 1 to 4");
         byte[] badIndex = encoded.clone();
-        int lastNodeBytes = (4 + 1) + 1 + 1 + (4 + 3) + 1 + 1 + 4 + 1; // y: name, kind, rank, op, counts, input
+        // y: name, kind, rank, op, counts, input; then the traced flag
+        int lastNodeBytes = (4 + 1) + 1 + 1 + (4 + 3) + 1 + 1 + 4 + 1 + 1;
         ByteBuffer.wrap(badIndex).putInt(badIndex.length - lastNodeBytes - 4, 7); // m's second saved index
         assertThatThrownBy(() -> TapeRecord.decode(badIndex))
                 .hasMessageEndingWith("node 3 saved 1: tensor index 7 is outside the 3 tensors");

@@ -24,7 +24,7 @@ class JobWireFormatsTest {
         assertThat(decoded).isEqualTo(batch);
         assertThat(decoded.seed()).isEqualTo(42);
         assertThat(decoded.answerTopic()).isEqualTo(AnswerTopic.JOBS);
-        assertThat(batch.encode()[4]).as("version").isEqualTo((byte) 2);
+        assertThat(batch.encode()[4]).as("version").isEqualTo((byte) 3);
     }
 
     @Test
@@ -66,8 +66,9 @@ class JobWireFormatsTest {
         GradientRecord answer = GradientRecord.ok("b", "n", gradients, 17);
 
         assertThat(GradientRecord.decode(answer.encode()).correct()).isEqualTo(17);
+        // Version 1 ends before the count of correct rows (4 bytes) and the traced flag (1 byte).
         byte[] versionOne = Arrays.copyOf(GradientRecord.ok("b", "n", gradients).encode(),
-                answer.encode().length - 4);
+                answer.encode().length - 5);
         versionOne[4] = 1;
         assertThat(GradientRecord.decode(versionOne)).isEqualTo(GradientRecord.ok("b", "n", gradients));
         assertThat(GradientRecord.decode(versionOne).correct()).isEqualTo(-1);

@@ -4,7 +4,11 @@ import dev.gradflow.core.graph.CompiledGraph;
 import dev.gradflow.core.graph.DefinitionException;
 import dev.gradflow.core.tape.ForwardPass;
 import dev.gradflow.core.tape.NonFiniteException;
+import dev.gradflow.core.tensor.Tensor;
+import dev.gradflow.core.trace.ChainRuleTrace;
+import dev.gradflow.core.wire.AnswerTopic;
 import dev.gradflow.core.wire.BatchRecord;
+import dev.gradflow.core.wire.TraceRequest;
 import dev.gradflow.core.wire.TapeRecord;
 
 /** Runs one batch through its compiled network. A batch the network cannot run becomes a failed tape record. */
@@ -31,16 +35,48 @@ public final class BatchRunner {
      * asked.
      */
     public static Taped run(BatchRecord batch, CompiledGraph graph) {
+        return run(batch, graph, false);
+    }
+
+    /**
+     * {@link #run(BatchRecord, CompiledGraph)}, tracing the batch when it asks to be ({@link TraceRequest}): its tape
+     * then carries every node's value, and a forward pass that fails at a node carries the graph up to that node.
+     * Batches answered to a job are never traced: a job reads only their gradients.
+     *
+     * @param definitionTraces whether the network's definition says {@code "trace": true}
+     */
+    public static Taped run(BatchRecord batch, CompiledGraph graph, boolean definitionTraces) {
+        boolean traceable = batch.answerTopic() == AnswerTopic.GRADIENTS && batch.trace() != TraceRequest.NEVER;
         try {
             CompiledGraph withParameters = batch.parameters().isEmpty() ? graph
                     : graph.withParameters(batch.parameters());
-            return new Taped(TapeRecord.ok(batch.batchId(), batch.networkId(),
-                    ForwardPass.record(withParameters, batch.tensors(), batch.seed()))
-                    .answeredOn(batch.answerTopic()), null);
+            ForwardPass.Recorded recorded = ForwardPass.recordWithValues(withParameters, batch.tensors(),
+                    batch.seed());
+            TapeRecord tape = TapeRecord.ok(batch.batchId(), batch.networkId(), recorded.tape())
+                    .answeredOn(batch.answerTopic());
+            if (traceable && batch.trace().traces(definitionTraces, elements(recorded.values()))) {
+                tape = tape.withValues(recorded.values());
+            }
+            return new Taped(tape, null);
         } catch (DefinitionException e) {
             return Taped.failed(batch, FailureReason.INVALID_BATCH, e.getMessage());
         } catch (NonFiniteException e) {
-            return Taped.failed(batch, FailureReason.NON_FINITE, e.getMessage());
+            Taped failed = Taped.failed(batch, FailureReason.NON_FINITE, e.getMessage());
+            ForwardPass.Recorded partial = e.partial();
+            if (traceable && partial != null
+                    && batch.trace().traces(definitionTraces, elements(partial.values()))) {
+                return new Taped(failed.tape().withFailedTrace(ChainRuleTrace.failedForward(
+                        partial.tape().nodes(), partial.values(), e.getMessage())), failed.failure());
+            }
+            return failed;
         }
+    }
+
+    private static long elements(java.util.List<Tensor> values) {
+        long elements = 0;
+        for (Tensor value : values) {
+            elements += value.size();
+        }
+        return elements;
     }
 }

@@ -66,15 +66,19 @@ public class ForwardService {
             return;
         }
         CompiledGraph graph;
+        boolean traces;
         try {
-            graph = GraphCompiler.compile(parser.parse(json.readerFor(Object.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readValue(definitionJson)), limits);
+            Object tree = json.readerFor(Object.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .readValue(definitionJson);
+            graph = GraphCompiler.compile(parser.parse(tree), limits);
+            traces = DefinitionParser.traces(tree);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("network " + networkId + ": not valid JSON: "
                     + e.getOriginalMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        networks.register(networkId, graph);
+        networks.register(networkId, graph, traces);
         LOG.debugf("network %s registered (%d nodes)", networkId, graph.nodes().size());
     }
 
@@ -123,6 +127,7 @@ public class ForwardService {
             return BatchRunner.Taped.failed(batch, FailureReason.NETWORK_NOT_REGISTERED, "network " + batch.networkId()
                     + " is not registered (waited " + config.pendingTimeout() + ", gradflow.forward.pending-timeout)");
         }
-        return forwardTime.record(() -> BatchRunner.run(batch, graph.get()));
+        boolean definitionTraces = networks.traces(batch.networkId());
+        return forwardTime.record(() -> BatchRunner.run(batch, graph.get(), definitionTraces));
     }
 }

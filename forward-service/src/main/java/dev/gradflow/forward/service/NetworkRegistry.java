@@ -17,15 +17,33 @@ import java.util.Optional;
  */
 public final class NetworkRegistry {
     private final Map<String, CompiledGraph> networks = new HashMap<>();
+    /** The networks whose definitions say {@code "trace": true}: every batch of theirs is traced. */
+    private final java.util.Set<String> traced = new java.util.HashSet<>();
 
     public synchronized void register(String networkId, CompiledGraph graph) {
+        register(networkId, graph, false);
+    }
+
+    /** @param traces whether the definition asks for every batch to be traced */
+    public synchronized void register(String networkId, CompiledGraph graph, boolean traces) {
         networks.put(networkId, graph);
+        if (traces) {
+            traced.add(networkId);
+        } else {
+            traced.remove(networkId);
+        }
         notifyAll();
     }
 
     /** Forgets a network (a tombstone on the definitions topic). */
     public synchronized void remove(String networkId) {
         networks.remove(networkId);
+        traced.remove(networkId);
+    }
+
+    /** Whether the network's definition asks for every batch to be traced. */
+    public synchronized boolean traces(String networkId) {
+        return traced.contains(networkId);
     }
 
     public synchronized Optional<CompiledGraph> find(String networkId) {

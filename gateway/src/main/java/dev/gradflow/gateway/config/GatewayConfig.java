@@ -48,6 +48,13 @@ public interface GatewayConfig {
     @WithDefault("268435456")
     long jobsMaxBytes();
 
+    /**
+     * The most boxes a picture of a batch's graph ({@code GET /batches/{id}/graph} as SVG or DOT) may have; a larger
+     * one is answered 413. Layers drawn collapsed count one box each.
+     */
+    @WithDefault("400")
+    int graphMaxBoxes();
+
     /** Memory the uploaded datasets may use (bytes of their tensors); the oldest are forgotten first. */
     @WithDefault("536870912")
     long datasetsMaxBytes();

@@ -4,7 +4,18 @@ import dev.gradflow.gateway.service.ResultStore;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
+import dev.gradflow.core.trace.ChainRuleDot;
+import dev.gradflow.core.trace.TracePicture;
+import dev.gradflow.gateway.graph.TraceSvg;
+import dev.gradflow.gateway.service.BatchGraphs;
+import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.NotAcceptableException;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
@@ -18,8 +29,15 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 public class BatchResource {
 
+    /** Graphviz's DOT language. */
+    public static final String DOT = "text/vnd.graphviz";
+    public static final String SVG = "image/svg+xml";
+
     @Inject
     ResultStore results;
+
+    @Inject
+    BatchGraphs graphs;
 
     @GET
     @Path("/{batchId}")
@@ -30,5 +48,59 @@ public class BatchResource {
     public BatchResult result(@PathParam("batchId") String batchId) {
         return BatchResult.of(results.find(batchId)
                 .orElseThrow(() -> new NotFoundException("batch \"" + batchId + "\" is not known")));
+    }
+
+    @GET
+    @Path("/{batchId}/graph")
+    @Produces({MediaType.APPLICATION_JSON, SVG, DOT})
+    @Operation(summary = "A traced batch's recorded graph: every node's value and gradient, and on every edge the"
+            + " local derivative, the upstream gradient and the contribution (the chain rule)")
+    @APIResponse(responseCode = "200", description = "SVG (laid out by Eclipse ELK), DOT, or JSON (nodes and edges"
+            + " with every number), by the Accept header, or by ?format=svg|dot|json")
+    @APIResponse(responseCode = "400", description = "?expand names a layer the network does not have")
+    @APIResponse(responseCode = "404", description = "No batch with this id, or it was answered without a trace")
+    @APIResponse(responseCode = "409", description = "The batch is still pending")
+    @APIResponse(responseCode = "413", description = "The picture would have more boxes than"
+            + " gradflow.gateway.graph-max-boxes")
+    public Response graph(@PathParam("batchId") String batchId,
+            @Parameter(description = "layers to draw node by node, comma-separated, or all") @QueryParam("expand")
+            String expand,
+            @Parameter(description = "svg, dot or json, instead of the Accept header") @QueryParam("format")
+            String format,
+            @Context HttpHeaders headers) {
+        MediaType type = chosen(format, headers);
+        BatchGraphs.Expanded graph = graphs.expand(graphs.find(batchId), expand);
+        if (type.isCompatible(MediaType.APPLICATION_JSON_TYPE)) {
+            return Response.ok(BatchGraph.of(graph.graph()), MediaType.APPLICATION_JSON_TYPE).build();
+        }
+        TracePicture picture = graphs.picture(graph);
+        if (type.isCompatible(MediaType.valueOf(SVG))) {
+            return Response.ok(TraceSvg.render(picture), SVG + ";charset=UTF-8").build();
+        }
+        return Response.ok(ChainRuleDot.render(picture), DOT + ";charset=UTF-8").build();
+    }
+
+    /** The form asked for: {@code ?format=}, else the most preferred type of the Accept header we can write. */
+    private static MediaType chosen(String format, HttpHeaders headers) {
+        if (format != null) {
+            return switch (format) {
+                case "json" -> MediaType.APPLICATION_JSON_TYPE;
+                case "dot" -> MediaType.valueOf(DOT);
+                case "svg" -> MediaType.valueOf(SVG);
+                default -> throw new BadRequestException("format: \"" + format + "\" is not svg, dot or json");
+            };
+        }
+        for (MediaType accepted : headers.getAcceptableMediaTypes()) {
+            if (accepted.isWildcardType() || accepted.isCompatible(MediaType.APPLICATION_JSON_TYPE)) {
+                return MediaType.APPLICATION_JSON_TYPE;
+            }
+            if (accepted.isCompatible(MediaType.valueOf(SVG))) {
+                return MediaType.valueOf(SVG);
+            }
+            if (accepted.isCompatible(MediaType.valueOf(DOT))) {
+                return MediaType.valueOf(DOT);
+            }
+        }
+        throw new NotAcceptableException("the graph is written as " + SVG + ", " + DOT + " or application/json");
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.gradflow.core.graph.DefinitionException;
+import dev.gradflow.gateway.service.BatchGraphs;
 import dev.gradflow.gateway.service.IdempotencyConflictException;
 import dev.gradflow.gateway.service.PublishException;
 import dev.gradflow.gateway.service.JobEndedException;
@@ -64,6 +65,11 @@ public class ErrorMapper {
     @ServerExceptionMapper
     public Response jobEnded(JobEndedException e) {
         return respond(Response.Status.CONFLICT, null, e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response unknownGroup(BatchGraphs.UnknownGroupException e) {
+        return respond(Response.Status.BAD_REQUEST, "expand", e.getMessage());
     }
 
     @ServerExceptionMapper

@@ -9,7 +9,9 @@ import dev.gradflow.core.graph.Feeds;
 import dev.gradflow.core.graph.GraphCompiler;
 import dev.gradflow.core.graph.Limits;
 import dev.gradflow.core.tensor.Tensor;
+import dev.gradflow.core.graph.JsonTree;
 import dev.gradflow.core.wire.BatchRecord;
+import dev.gradflow.core.wire.TraceRequest;
 import dev.gradflow.gateway.config.GatewayConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -80,10 +82,12 @@ public class GatewayService {
      */
     public String submit(String networkId, Object batchTree, String batchId) {
         CompiledGraph graph = catalog.find(networkId).orElseThrow(() -> new UnknownNetworkException(networkId));
-        Map<String, Tensor> feeds = Feeds.parse(batchTree, graph, limits);
+        Map<String, Object> batch = object(batchTree);
+        TraceRequest trace = TraceRequest.of(traceField(batch.remove("trace")));
+        Map<String, Tensor> feeds = Feeds.parse(batch, graph, limits);
         batchId = batchId != null ? batchId : UUID.randomUUID().toString();
         results.pending(batchId, networkId);
-        publisher.batch(batchId, new BatchRecord(batchId, networkId, feeds).encode());
+        publisher.batch(batchId, new BatchRecord(batchId, networkId, feeds).traced(trace).encode());
         count("batches");
         return batchId;
     }
@@ -99,11 +103,7 @@ public class GatewayService {
      */
     public GradientCheck.Report gradientCheck(String networkId, Object requestTree) {
         CompiledGraph graph = catalog.find(networkId).orElseThrow(() -> new UnknownNetworkException(networkId));
-        if (!(requestTree instanceof Map<?, ?> request)) {
-            throw new DefinitionException("$", "expected an object");
-        }
-        Map<String, Object> batch = new LinkedHashMap<>();
-        request.forEach((key, value) -> batch.put(String.valueOf(key), value));
+        Map<String, Object> batch = object(requestTree);
         int maxElements = GradientCheck.Options.DEFAULT.maxElementsPerTensor();
         Object requested = batch.remove("maxElementsPerTensor");
         if (requested != null) {
@@ -118,6 +118,23 @@ public class GatewayService {
         GradientCheck.Options defaults = GradientCheck.Options.DEFAULT;
         return GradientCheck.run(graph, feeds, 0, new GradientCheck.Options(maxElements, defaults.step(),
                 defaults.floor()));
+    }
+
+    private static Map<String, Object> object(Object tree) {
+        if (!(tree instanceof Map<?, ?> request)) {
+            throw new DefinitionException("$", "expected an object");
+        }
+        Map<String, Object> copy = new LinkedHashMap<>();
+        request.forEach((key, value) -> copy.put(String.valueOf(key), value));
+        return copy;
+    }
+
+    /** A batch's {@code "trace"}: absent (null), true or false. */
+    private static Boolean traceField(Object value) {
+        if (value != null && !(value instanceof Boolean)) {
+            throw new DefinitionException("trace", "must be true or false, got " + JsonTree.describe(value));
+        }
+        return (Boolean) value;
     }
 
     private void count(String channel) {

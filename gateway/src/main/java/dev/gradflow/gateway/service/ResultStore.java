@@ -1,6 +1,7 @@
 package dev.gradflow.gateway.service;
 
 import dev.gradflow.core.tensor.Tensor;
+import dev.gradflow.core.trace.ChainRuleTrace;
 import dev.gradflow.core.wire.GradientRecord;
 import dev.gradflow.gateway.config.GatewayConfig;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -74,6 +75,16 @@ public class ResultStore {
             }
             for (Tensor tensor : result.gradients().inputs().values()) {
                 size += tensorBytes(tensor);
+            }
+        }
+        if (result != null && result.trace() != null) {
+            // Values, gradients and contributions; tensors shared between them counted once per use, an upper bound.
+            for (ChainRuleTrace.Node node : result.trace().nodes()) {
+                size += tensorBytes(node.value()) + (node.gradient() == null ? 0 : tensorBytes(node.gradient()));
+            }
+            for (ChainRuleTrace.Edge edge : result.trace().edges()) {
+                size += (edge.local() == null ? 0 : tensorBytes(edge.local()))
+                        + (edge.contribution() == null ? 0 : tensorBytes(edge.contribution()));
             }
         }
         return size;

@@ -2,6 +2,8 @@ package dev.gradflow.gradient.service;
 
 import dev.gradflow.core.tape.BackwardPass;
 import dev.gradflow.core.tape.Classification;
+import dev.gradflow.core.tape.ForwardPass;
+import dev.gradflow.core.trace.ChainRuleTrace;
 import dev.gradflow.core.tape.NonFiniteException;
 import dev.gradflow.core.tape.TapeNode;
 import dev.gradflow.core.tensor.Tensor;
@@ -32,6 +34,10 @@ public final class GradientCalculator {
                     tape.answerTopic());
         }
 
+        Answered withTrace(ChainRuleTrace trace) {
+            return new Answered(record.withTrace(trace), failure, answerTopic);
+        }
+
         /** The samples its gradients cover (those of the inputs have the inputs' shapes); 1 for a failed one. */
         public int samples() {
             return record.isFailed() ? 1 : BatchRecord.samplesOf(record.gradients().inputs().values());
@@ -48,20 +54,45 @@ public final class GradientCalculator {
     public static Answered answer(byte[] tapeBytes, int maxNodes, long maxTensorElements) {
         TapeRecord tape = TapeRecord.decode(tapeBytes);
         if (tape.isFailed()) {
-            return Answered.failed(tape, FailureReason.FAILED_UPSTREAM, tape.failure());
+            Answered failed = Answered.failed(tape, FailureReason.FAILED_UPSTREAM, tape.failure());
+            return tape.failedTrace() == null ? failed : failed.withTrace(tape.failedTrace());
         }
         String tooLarge = tooLarge(tape, maxNodes, maxTensorElements);
         if (tooLarge != null) {
             return Answered.failed(tape, FailureReason.LIMIT, tooLarge);
         }
         try {
-            return new Answered(GradientRecord.ok(tape.batchId(), tape.networkId(), BackwardPass.run(tape.tape()),
-                    Classification.correct(tape.tape())), null, tape.answerTopic());
+            Answered answered = new Answered(GradientRecord.ok(tape.batchId(), tape.networkId(),
+                    BackwardPass.run(tape.tape()), Classification.correct(tape.tape())), null, tape.answerTopic());
+            return tape.values() == null ? answered : answered.withTrace(trace(tape));
         } catch (TapeException e) {
             return Answered.failed(tape, FailureReason.INVALID_TAPE, e.getMessage());
         } catch (NonFiniteException e) {
-            return Answered.failed(tape, FailureReason.NON_FINITE, e.getMessage());
+            Answered failed = Answered.failed(tape, FailureReason.NON_FINITE, e.getMessage());
+            if (tape.values() == null) {
+                return failed;
+            }
+            ChainRuleTrace trace = trace(tape);
+            return failed.withTrace(trace.failedAt(firstNonFiniteGradient(trace), e.getMessage()));
         }
+    }
+
+    /**
+     * The chain rule step by step, for a traced tape: the backward pass again, keeping every node's gradient and
+     * every edge's local derivative and contribution. Its leaves' gradients are the backward pass's, bit for bit.
+     */
+    private static ChainRuleTrace trace(TapeRecord tape) {
+        return ChainRuleTrace.of(new ForwardPass.Recorded(tape.tape(), tape.values()));
+    }
+
+    /** The node where the backward pass first met a NaN or an infinity: the first from the output down. */
+    private static int firstNonFiniteGradient(ChainRuleTrace trace) {
+        for (int i = trace.output(); i >= 0; i--) {
+            if (trace.nodes().get(i).gradient().firstNonFinite() >= 0) {
+                return i;
+            }
+        }
+        return trace.output();
     }
 
     private static String tooLarge(TapeRecord tape, int maxNodes, long maxTensorElements) {
@@ -75,6 +106,15 @@ public final class GradientCalculator {
                 if (saved.size() > maxTensorElements) {
                     return "node \"" + node.name() + "\" saved a tensor of " + saved.size() + " elements, more than"
                             + " the limit " + maxTensorElements + " (gradflow.gradient.max-tensor-elements)";
+                }
+            }
+        }
+        if (tape.values() != null) {
+            for (int i = 0; i < nodes; i++) {
+                if (tape.values().get(i).size() > maxTensorElements) {
+                    return "node \"" + tape.tape().nodes().get(i).name() + "\" has a value of "
+                            + tape.values().get(i).size() + " elements, more than the limit " + maxTensorElements
+                            + " (gradflow.gradient.max-tensor-elements)";
                 }
             }
         }
