@@ -43,6 +43,6 @@ public record Maximum() implements Op {
 
     @Override
     public String chainRule(int input) {
-        return input == 0 ? "G ⊙ [a ≥ b]" : "G ⊙ [b > a]";
+        return input == 0 ? "G ⊙ [a > b]" : "G ⊙ [a ≤ b]";
     }
 }

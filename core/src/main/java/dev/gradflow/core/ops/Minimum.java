@@ -41,6 +41,6 @@ public record Minimum() implements Op {
 
     @Override
     public String chainRule(int input) {
-        return input == 0 ? "G ⊙ [a ≤ b]" : "G ⊙ [b < a]";
+        return input == 0 ? "G ⊙ [a < b]" : "G ⊙ [a ≥ b]";
     }
 }
