@@ -28,6 +28,8 @@ const EXAMPLES = [
 const DEFAULT_EXAMPLE = 'chain-rule';
 const ANSWER_TIMEOUT_MS = 60_000;
 const GRAPH_TIMEOUT_MS = 15_000;
+/** Below this scale a picture's text is too small to read: it is shown at its own size, scrolling, instead. */
+const MIN_FIT_ZOOM = 0.7;
 const ENDED = new Set(['done', 'failed', 'cancelled']);
 const JOB_EVENTS = ['queued', 'running', 'done', 'failed', 'cancelled'];
 
@@ -312,8 +314,9 @@ async function drawPicture(knownError = null) {
   }
   picture.replaceChildren(svg);
   picture.hidden = false;
-  const fits = state.natural ? Math.min(1, (picture.clientWidth - 16) / state.natural.width) : 1;
-  setZoom(Math.max(fits, 0.5));
+  // Fit the width while the text stays readable; a wider picture keeps its size and scrolls.
+  const fits = state.natural ? Math.min(1, (picture.clientWidth - 20) / state.natural.width) : 1;
+  setZoom(fits >= MIN_FIT_ZOOM ? fits : 1);
   highlightChain();
 }
 
@@ -351,8 +354,7 @@ function renderExpandButtons() {
     button.classList.toggle('on', state.expanded.has(group));
     button.addEventListener('click', () => {
       state.expanded.has(group) ? state.expanded.delete(group) : state.expanded.add(group);
-      renderExpandButtons();
-      drawPicture();
+      redrawExpanded();
     });
     box.append(button);
   }
@@ -360,10 +362,23 @@ function renderExpandButtons() {
     state.expanded.size === groups.length ? 'collapse all' : 'expand all');
   all.addEventListener('click', () => {
     state.expanded = state.expanded.size === groups.length ? new Set() : new Set(groups);
-    renderExpandButtons();
-    drawPicture();
+    redrawExpanded();
   });
   box.append(all);
+}
+
+/** Layers opened or closed: the picture and the JSON form (whose nodes the chain panel follows) again. */
+async function redrawExpanded() {
+  renderExpandButtons();
+  try {
+    state.graph = await (await awaitGraph(state.batchId, 'application/json', [...state.expanded].join(','))).json();
+  } catch (e) {
+    showError($('#picture-error'), e, 'no graph');
+    return;
+  }
+  renderChainLeaves();
+  await drawPicture();
+  renderChain();
 }
 
 async function downloadDot() {
@@ -390,14 +405,16 @@ function renderGradients() {
   const {result, graph} = state;
   const body = $('#gradient-table tbody');
   body.replaceChildren();
-  const output = graph?.output ?? 'output';
-  $('#gradients h2').textContent = `Gradient vector ∇${output}`;
-  $('#output-value').textContent = result?.status === 'done' ? `${output} = ${tensorText(result.output)}`
-    : `${output}: no value (${result?.status ?? 'no answer'})`;
   if (!result || result.status !== 'done') {
+    // A failed batch's graph ends at the failing node, which is not the network's output.
+    $('#gradients h2').textContent = 'Gradient vector';
+    $('#output-value').textContent = `no output: the batch ${result?.status ?? 'has no answer'}`;
     body.append(el('tr', {}, el('td', {colSpan: 4, class: 'note'}, 'no gradients: the batch failed')));
     return;
   }
+  const output = graph?.output ?? 'output';
+  $('#gradients h2').textContent = `Gradient vector ∇${output}`;
+  $('#output-value').textContent = `${output} = ${tensorText(result.output)}`;
   const nodes = new Map((graph?.nodes ?? []).map(node => [node.name, node]));
   const rows = [...Object.entries(result.inputGradients ?? {}).map(([name, g]) => [name, 'input', g]),
     ...Object.entries(result.parameterGradients ?? {}).map(([name, g]) => [name, 'parameter', g])];
@@ -407,8 +424,15 @@ function renderGradients() {
       el('th', {scope: 'row'}, `∂${output}/∂${name}`),
       el('td', {class: 'kind'}, kind),
       el('td', {class: 'shape'}, shape.length ? shapeText(shape) : 'scalar'),
-      el('td', {class: 'gradient-value'}, el('code', {}, tensorText(gradient)))));
+      el('td', {class: 'gradient-value'}, el('code', {}, tensorLines(gradient)))));
   }
+}
+
+/** A tensor as text, a matrix (or higher) one row of its first axis per line. */
+function tensorLines(value) {
+  return Array.isArray(value) && value.some(Array.isArray)
+    ? '[' + value.map(tensorText).join(',\n ') + ']'
+    : tensorText(value);
 }
 
 function shapeOf(value) {
@@ -447,6 +471,14 @@ function renderChain() {
     highlightChain();
     return;
   }
+  if (state.result?.status !== 'done') {
+    const failure = graph.failure;
+    body.append(el('p', {class: 'note chain-reason'}, failure
+      ? `The batch failed at ${failure.node} (marked in the picture), so there are no gradients to follow.`
+      : 'The batch failed, so there are no gradients to follow.'));
+    highlightChain(null);
+    return;
+  }
   const leafName = $('#chain-leaf').value;
   if (!leafName) {
     body.append(el('p', {class: 'note'}, 'This graph has no input or parameter.'));
@@ -464,8 +496,8 @@ function renderChain() {
   }
   const many = chain.pathCount > 1;
   body.append(el('p', {class: 'chain-total'},
-    `${d(out, leafName)} `,
-    chain.scalar ? el('strong', {}, `= ${number(chain.gradient ?? chain.sum)}`) : '',
+    chain.scalar ? el('strong', {}, `${d(out, leafName)} = ${number(chain.gradient ?? chain.sum)}`)
+      : d(out, leafName),
     `, along ${chain.pathCount} path${many ? 's' : ''}`,
     many ? ' (the gradient of a sum: one term per path)' : ''));
 
