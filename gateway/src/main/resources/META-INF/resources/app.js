@@ -804,11 +804,14 @@ function init() {
       setZoom(state.zoom * (event.deltaY < 0 ? 1.1 : 1 / 1.1));
     }
   }, {passive: false});
-  // A click on a leaf's box follows the chain from that leaf.
+  // A click on a leaf's box follows the chain from that leaf; on a layer's box, opens the layer.
   $('#picture').addEventListener('click', event => {
     const box = event.target.closest?.('g.box[data-name]');
     const name = box?.getAttribute('data-name');
-    if (name && [...$('#chain-leaf').options].some(option => option.value === name)) {
+    if (box?.classList.contains('layer') && Object.hasOwn(state.graph?.groups ?? {}, name)) {
+      state.expanded.add(name);
+      redrawExpanded();
+    } else if (name && [...$('#chain-leaf').options].some(option => option.value === name)) {
       $('#chain-leaf').value = name;
       renderChain();
     }

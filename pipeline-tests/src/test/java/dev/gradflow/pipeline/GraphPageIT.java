@@ -191,6 +191,20 @@ class GraphPageIT {
     }
 
     @Test
+    void aLayerListDrawsItsLayersAsBoxesThatExpandIntoTheirOps() {
+        openPage();
+        choose("mlp");
+        submitAndAwaitPicture();
+        assertThat(boxNames()).contains("x", "dense1", "dense2", "loss").doesNotContain("dense1.matmul");
+
+        browser.findElement(By.cssSelector("#expand .expand-layer[data-layer='dense1']")).click();
+        waitUpTo(PAGE_TIMEOUT).until(b -> boxNames().contains("dense1.matmul"));
+        assertThat(boxNames()).contains("dense1.matmul", "dense1.linear", "dense1.relu", "dense2")
+                .doesNotContain("dense1");
+        assertThat(browser.findElement(By.id("picture-error")).isDisplayed()).isFalse();
+    }
+
+    @Test
     void anInvalidPastedDefinitionShowsTheFieldOfThe400() {
         openPage();
         choose("custom");
@@ -269,6 +283,13 @@ class GraphPageIT {
     private List<String> arrowTexts() {
         return (List<String>) script("return [...document.querySelectorAll('#picture g.arrow')].map(g =>"
                 + " [...g.querySelectorAll('text')].map(t => t.textContent).join('\\n'));");
+    }
+
+    /** The names on the boxes of the inlined picture. */
+    @SuppressWarnings("unchecked")
+    private List<String> boxNames() {
+        return (List<String>) script("return [...document.querySelectorAll('#picture g.box')]"
+                + ".map(g => g.getAttribute('data-name'));");
     }
 
     /** The text of a node's box in the inlined picture. */
