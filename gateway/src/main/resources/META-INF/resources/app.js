@@ -752,8 +752,10 @@ function drawCurve(losses, accuracies) {
   const right = 470;
   const top = 12;
   const bottom = 176;
-  const max = Math.max(...losses);
-  const min = Math.min(0, ...losses);
+  // The axis spans the losses seen (with a little room), so early, small improvements show too.
+  const pad = (Math.max(...losses) - Math.min(...losses)) * 0.05 || Math.abs(losses[0]) * 0.05 || 1;
+  const max = Math.max(...losses) + pad;
+  const min = Math.min(...losses) - pad;
   const x = i => left + (losses.length === 1 ? 0 : (i / (losses.length - 1)) * (right - left));
   const y = value => bottom - ((value - min) / (max - min || 1)) * (bottom - top);
   svg.append(
