@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestInstance;
@@ -61,12 +62,20 @@ class GraphPageIT {
     private Path screenshots;
     private ChromeDriverService driverService;
     private WebDriver browser;
+    /** Why the tests cannot run here (no chromium or no chromedriver), or null. */
+    private String missingBrowser;
 
     @BeforeAll
     void startPipelineAndBrowser() throws Exception {
         for (Path binary : List.of(CHROMIUM, CHROMEDRIVER)) {
-            assumeTrue(Files.isExecutable(binary), () -> binary + " is missing, so the page's browser test is"
-                    + " skipped; install chromium and its driver with: apt-get install chromium chromium-driver");
+            if (!Files.isExecutable(binary) && missingBrowser == null) {
+                missingBrowser = binary + " is missing, so the page's browser test is skipped; install chromium"
+                        + " and its driver with: apt-get install chromium chromium-driver";
+                System.err.println("GraphPageIT: " + missingBrowser);
+            }
+        }
+        if (missingBrowser != null) {
+            return;
         }
         broker = EmbeddedKafkaBroker.builder().start();
         for (String module : List.of("forward-service", "gradient-service", "job-service", "gateway")) {
@@ -122,6 +131,12 @@ class GraphPageIT {
                 files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
             }
         }
+    }
+
+    /** Each test is reported as skipped, with the reason, where the browser is missing. */
+    @BeforeEach
+    void requireBrowser() {
+        assumeTrue(missingBrowser == null, () -> missingBrowser);
     }
 
     /** A picture of the page after every test, passed or failed, in pipeline-tests/target/page-screens/. */
