@@ -154,7 +154,7 @@ class GatewayKafkaTest {
             unknown input | {"inputs": {"x": [1, 2, 3], "q": 1}} | inputs.q | inputs.q: the network has no input named "q"; expected [x]
             missing inputs | {} | inputs | inputs: is required; the network expects [x]
             ragged | {"inputs": {"x": [[1], 2, 3]}} | inputs.x[1] | inputs.x[1]: expected an array of length 1 (shape [3, 1]), got 2
-            unknown field | {"inputs": {"x": [1, 2, 3]}, "weights": 1} | weights | weights: unknown field, expected one of [inputs, targets]
+            unknown field | {"inputs": {"x": [1, 2, 3]}, "weights": 1} | weights | weights: unknown field, expected one of [inputs, targets, trace]
             """)
     void aBadBatchIsRejectedNamingTheField(String title, String body, String field, String message) throws IOException {
         String networkId = register(example("single-neuron.network.json"));

@@ -64,10 +64,17 @@ class MalformedRequestCorpusTest {
                     .when().post("/networks/" + network(parts[1]) + "/gradient-check").then();
             case "network" -> given().when().get("/networks/" + parts[1]).then();
             case "batch" -> given().when().get("/batches/" + parts[1]).then();
+            case "graph" -> given().urlEncodingEnabled(false).when().get("/batches/" + graphPath(parts[1])).then();
             default -> throw new IllegalArgumentException("unknown target " + target);
         };
         response.statusCode(status).body("status", is(status)).body("message", is(message))
                 .body("field", field == null ? nullValue() : is(field));
+    }
+
+    /** {@code <id>[?query]} as {@code <id>/graph[?query]}. */
+    private static String graphPath(String target) {
+        int query = target.indexOf('?');
+        return query < 0 ? target + "/graph" : target.substring(0, query) + "/graph" + target.substring(query);
     }
 
     @Test

@@ -105,6 +105,13 @@ final class Gateway {
         return new Response(response.statusCode(), response.body());
     }
 
+    /** A GET asking for a media type. */
+    Response get(String path, String accept) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .header("Accept", accept).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return new Response(response.statusCode(), response.body());
+    }
+
     private JsonNode post(String path, String json, int expectedStatus) throws IOException, InterruptedException {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .header("Content-Type", "application/json")

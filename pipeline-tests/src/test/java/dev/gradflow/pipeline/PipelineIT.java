@@ -185,6 +185,83 @@ class PipelineIT {
     }
 
     @Test
+    void aSmallBatchIsTracedThroughThePipelineAndItsGraphShowsEveryFactorOfTheChainRule() throws Exception {
+        String chain = gateway.submit(gateway.register(example("chain-rule.network.json")),
+                example("chain-rule.batch.json"));
+        gateway.awaitResult(chain, ANSWER_TIMEOUT);
+
+        JsonNode graph = gateway.get("/batches/" + chain + "/graph", "application/json").json();
+        assertThat(node(graph, "x").get("gradient").asDouble()).as("h'(1)").isEqualTo(960);
+        assertThat(edge(graph, "g", "g5").get("local").asDouble()).as("5g⁴ at g = 2").isEqualTo(80);
+        assertThat(edge(graph, "g", "g5").get("upstream").asDouble()).isEqualTo(3);
+        assertThat(edge(graph, "g", "g5").get("contribution").asDouble()).isEqualTo(240);
+        assertThat(edge(graph, "x2", "g").get("upstream").asDouble()).as("∂h/∂(2x²) = 15(2x²)⁴").isEqualTo(240);
+        assertThat(edge(graph, "x2", "g").get("local").asDouble() * edge(graph, "x", "x2").get("local").asDouble())
+                .as("∂(2x²)/∂x = 4x").isEqualTo(4);
+        Gateway.Response svg = gateway.get("/batches/" + chain + "/graph", "image/svg+xml");
+        assertThat(svg.status()).isEqualTo(200);
+        javax.xml.parsers.DocumentBuilderFactory factory = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+        factory.setNamespaceAware(true);
+        org.w3c.dom.Document document = factory.newDocumentBuilder().parse(new org.xml.sax.InputSource(
+                new java.io.StringReader(svg.body())));
+        assertThat(document.getDocumentElement().getTextContent()).contains("∂ 80 × ↑ 3 = 240")
+                .contains("∂ 2 × ↑ 480 = 960");
+
+        String polynomial = gateway.submit(gateway.register(example("polynomial.network.json")),
+                example("polynomial.batch.json"));
+        gateway.awaitResult(polynomial, ANSWER_TIMEOUT);
+        JsonNode polynomialGraph = gateway.get("/batches/" + polynomial + "/graph", "application/json").json();
+        assertThat(node(polynomialGraph, "z").get("uses").asInt()).isEqualTo(3);
+        assertThat(node(polynomialGraph, "z").get("gradient").asDouble()).as("3x³ + 5 + 2y").isEqualTo(12);
+        assertThat(gateway.get("/batches/" + polynomial + "/graph", "text/vnd.graphviz").body())
+                .contains("grad 12 = ");
+
+        String logOfZero = gateway.submit(gateway.register("{\"kind\": \"graph\", \"inputs\": {\"x\": {\"shape\":"
+                + " []}}, \"nodes\": [{\"name\": \"l\", \"op\": \"log\", \"inputs\": [\"x\"]}, {\"name\": \"y\","
+                + " \"op\": \"neg\", \"inputs\": [\"l\"]}], \"output\": \"y\"}"), "{\"inputs\": {\"x\": 0}}");
+        assertThat(gateway.awaitResult(logOfZero, ANSWER_TIMEOUT).get("status").asText()).isEqualTo("failed");
+        JsonNode failed = gateway.get("/batches/" + logOfZero + "/graph", "application/json").json();
+        assertThat(failed.at("/failure/node").asText()).isEqualTo("l");
+        assertThat(failed.get("nodes")).hasSize(2);
+
+        String mlp = gateway.register(example("mlp.network.json"));
+        StringBuilder rows = new StringBuilder();
+        StringBuilder targets = new StringBuilder();
+        for (int i = 0; i < 300; i++) {
+            rows.append(i == 0 ? "" : ", ").append("[").append(i * 0.01).append(", 1, -1, 0.5]");
+            targets.append(i == 0 ? "" : ", ").append(i % 3);
+        }
+        String large = "{\"inputs\": {\"x\": [" + rows + "]}, \"targets\": {\"y\": [" + targets + "]}";
+        String untraced = gateway.submit(mlp, large + "}");
+        String traced = gateway.submit(mlp, large + ", \"trace\": true}");
+        gateway.awaitResult(untraced, ANSWER_TIMEOUT);
+        gateway.awaitResult(traced, ANSWER_TIMEOUT);
+        assertThat(gateway.get("/batches/" + untraced + "/graph", "application/json").status())
+                .as("1,200 input elements: not traced unless asked").isEqualTo(404);
+        Gateway.Response layers = gateway.get("/batches/" + traced + "/graph?expand=dense1", "text/vnd.graphviz");
+        assertThat(layers.status()).isEqualTo(200);
+        assertThat(layers.body()).contains("\"layer-dense2\"").contains("dense1.matmul").contains("[300, 8] min");
+    }
+
+    private static JsonNode node(JsonNode graph, String name) {
+        for (JsonNode node : graph.get("nodes")) {
+            if (node.get("name").asText().equals(name)) {
+                return node;
+            }
+        }
+        throw new AssertionError("no node " + name + " in " + graph);
+    }
+
+    private static JsonNode edge(JsonNode graph, String from, String to) {
+        for (JsonNode edge : graph.get("edges")) {
+            if (edge.get("fromName").asText().equals(from) && edge.get("toName").asText().equals(to)) {
+                return edge;
+            }
+        }
+        throw new AssertionError("no edge " + from + " → " + to);
+    }
+
+    @Test
     void aNanInTheForwardOrBackwardPassIsReportedNotPublished() throws Exception {
         String logOfInput = """
                 {"kind": "graph", "inputs": {"x": {"shape": [2]}},

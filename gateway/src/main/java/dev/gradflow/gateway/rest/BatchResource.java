@@ -1,25 +1,25 @@
 package dev.gradflow.gateway.rest;
 
-import dev.gradflow.gateway.service.ResultStore;
-import jakarta.inject.Inject;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.NotFoundException;
+import dev.gradflow.core.graph.DefinitionException;
 import dev.gradflow.core.trace.ChainRuleDot;
 import dev.gradflow.core.trace.TracePicture;
 import dev.gradflow.gateway.graph.TraceSvg;
 import dev.gradflow.gateway.service.BatchGraphs;
-import jakarta.ws.rs.BadRequestException;
+import dev.gradflow.gateway.service.ResultStore;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotAcceptableException;
+import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
-import jakarta.ws.rs.core.Response;
-import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
-import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -87,7 +87,7 @@ public class BatchResource {
                 case "json" -> MediaType.APPLICATION_JSON_TYPE;
                 case "dot" -> MediaType.valueOf(DOT);
                 case "svg" -> MediaType.valueOf(SVG);
-                default -> throw new BadRequestException("format: \"" + format + "\" is not svg, dot or json");
+                default -> throw new DefinitionException("format", "\"" + format + "\" is not svg, dot or json");
             };
         }
         for (MediaType accepted : headers.getAcceptableMediaTypes()) {

@@ -83,6 +83,7 @@ public class GatewayService {
     public String submit(String networkId, Object batchTree, String batchId) {
         CompiledGraph graph = catalog.find(networkId).orElseThrow(() -> new UnknownNetworkException(networkId));
         Map<String, Object> batch = object(batchTree);
+        JsonTree.onlyKeys(batch, "", java.util.Set.of("inputs", "targets", "trace"));
         TraceRequest trace = TraceRequest.of(traceField(batch.remove("trace")));
         Map<String, Tensor> feeds = Feeds.parse(batch, graph, limits);
         batchId = batchId != null ? batchId : UUID.randomUUID().toString();
