@@ -17,7 +17,6 @@ import dev.gradflow.core.tensor.Tensor;
 import dev.gradflow.core.train.FullGradient;
 import dev.gradflow.core.train.TrainingLoop;
 import dev.gradflow.core.train.TrainingResult;
-import dev.gradflow.kafka.broker.EmbeddedKafkaBroker;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -54,12 +53,12 @@ class JobsIT {
 
     private final Path repository = Path.of(System.getProperty("gradflow.repository.root", ".."));
     private final List<ServiceProcess> services = new ArrayList<>();
-    private EmbeddedKafkaBroker broker;
+    private TestKafka broker;
     private Gateway gateway;
 
     @BeforeAll
     void startPipeline() throws Exception {
-        broker = EmbeddedKafkaBroker.builder().start();
+        broker = TestKafka.start(getClass());
         for (String module : List.of("forward-service", "gradient-service", "job-service", "gateway")) {
             services.add(ServiceProcess.start(repository, module, broker.bootstrapServers()));
         }

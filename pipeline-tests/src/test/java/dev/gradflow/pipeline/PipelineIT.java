@@ -14,7 +14,6 @@ import dev.gradflow.core.tape.ForwardPass;
 import dev.gradflow.core.tape.GradientSet;
 import dev.gradflow.core.tensor.Tensor;
 import dev.gradflow.core.testing.FiniteDifferences;
-import dev.gradflow.kafka.broker.EmbeddedKafkaBroker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,12 +40,12 @@ class PipelineIT {
 
     private final Path repository = Path.of(System.getProperty("gradflow.repository.root", ".."));
     private final List<ServiceProcess> services = new ArrayList<>();
-    private EmbeddedKafkaBroker broker;
+    private TestKafka broker;
     private Gateway gateway;
 
     @BeforeAll
     void startPipeline() throws Exception {
-        broker = EmbeddedKafkaBroker.builder().start();
+        broker = TestKafka.start(getClass());
         for (String module : List.of("forward-service", "gradient-service", "gateway")) {
             services.add(ServiceProcess.start(repository, module, broker.bootstrapServers()));
         }
