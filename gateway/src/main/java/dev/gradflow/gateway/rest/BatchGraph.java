@@ -17,7 +17,7 @@ import java.util.Map;
  * are those of the SVG and DOT forms ({@code n<index>}, {@code e<k>}).
  *
  * @param status done or failed
- * @param output the output node's name
+ * @param output the output node's name; null for a forward pass that failed, which never reached it
  * @param failure where and why the batch failed, or null
  * @param groups a layer-list network's layers: each layer's node names (what {@code ?expand=} takes)
  */
@@ -77,7 +77,8 @@ public record BatchGraph(String batchId, String networkId, String status, String
         String dtype = trace.nodes().isEmpty() ? null : trace.nodes().get(0).value().dtype().label();
         return new BatchGraph(graph.state().batchId(), graph.state().networkId(),
                 graph.state().status().name().toLowerCase(Locale.ROOT), dtype,
-                trace.nodes().isEmpty() ? null : trace.nodes().get(trace.output()).name(), failure, nodes, edges,
+                trace.nodes().isEmpty() || !trace.hasGradients() ? null : trace.nodes().get(trace.output()).name(),
+                failure, nodes, edges,
                 BatchGraphs.members(graph.groups()));
     }
 

@@ -7,6 +7,7 @@ import dev.gradflow.core.trace.ChainRuleTrace;
 import dev.gradflow.core.trace.DenseExpansion;
 import dev.gradflow.core.trace.LayerGroups;
 import dev.gradflow.core.trace.TracePicture;
+import dev.gradflow.core.wire.TraceRequest;
 import dev.gradflow.gateway.config.GatewayConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -59,11 +60,12 @@ public class BatchGraphs {
         }
         ChainRuleTrace trace = state.result().trace();
         if (trace == null) {
-            throw new NotFoundException("batch \"" + batchId + "\" was answered without a trace: batches of more than "
-                    + dev.gradflow.core.wire.TraceRequest.DEFAULT_MAX_ELEMENTS + " tensor elements are traced only"
-                    + " when they ask (\"trace\": true in the batch, or in the network's definition)"
-                    + (state.status() == BatchState.Status.FAILED ? ", and this one failed before its forward pass"
-                            + " ran: " + state.result().failure() : ""));
+            throw new NotFoundException("batch \"" + batchId + "\" was answered without a trace: a batch is traced"
+                    + " when its body says \"trace\": true, when its network's definition says \"trace\": true, or by"
+                    + " default when its forward pass holds at most " + TraceRequest.DEFAULT_MAX_ELEMENTS + " tensor"
+                    + " elements in all and its body does not say \"trace\": false"
+                    + (state.status() == BatchState.Status.FAILED ? "; this one failed before its forward pass"
+                            + " could be traced: " + state.result().failure() : ""));
         }
         NetworkDefinition definition = definition(state.networkId());
         return new Graph(state, trace, groups(definition, trace), definition);
