@@ -22,17 +22,27 @@ import dev.gradflow.core.wire.AnswerTopic;
 import dev.gradflow.core.wire.BatchRecord;
 import dev.gradflow.core.wire.GradientRecord;
 import dev.gradflow.core.wire.JobCommand;
+import dev.gradflow.core.wire.TenantHeader;
+import dev.gradflow.jobs.config.JobsConfig;
+import dev.gradflow.jobs.service.JobService;
 import dev.gradflow.kafka.broker.KafkaBrokerTestResource;
 import dev.gradflow.kafka.broker.TopicProbe;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -58,6 +68,15 @@ class JobServiceKafkaTest {
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
+
+    @Inject
+    JobsConfig config;
+
+    @Inject
+    ObjectMapper json;
+
+    @Inject
+    MeterRegistry meters;
 
     TopicProbe kafka;
 
@@ -139,6 +158,84 @@ class JobServiceKafkaTest {
         given().when().get("/q/metrics").then().statusCode(200)
                 .body(containsString("gradflow_dead_letters_total{channel=\"jobs\",reason=\"malformed\"}"))
                 .body(containsString("gradflow_jobs_running"));
+    }
+
+    @Test
+    void aSubmissionsTenantIsCopiedOntoTheJobsNetworkBatchesAndProgress() {
+        String jobId = "job-" + UUID.randomUUID();
+        String request = """
+                {"network": %s, "dataset": %s, "batchSize": 2, "mode": "gradient"}""".formatted(NETWORK, ROWS);
+        kafka.produce(withTenant(new ProducerRecord<>("jobs", jobId, new JobCommand.Submit(jobId, request, Map.of())
+                .encode()), "team-a"));
+
+        assertThat(tenantOf(kafka.awaitRecord("network-definitions", r -> jobId.equals(r.key()))))
+                .isEqualTo("team-a");
+        assertThat(tenantOf(kafka.awaitRecord("batches", r -> (jobId + "/0/0").equals(r.key())))).isEqualTo("team-a");
+        assertThat(tenantOf(awaitProgressRecord(jobId, "running"))).isEqualTo("team-a");
+        kafka.produce("jobs", jobId, new JobCommand.Cancel(jobId).encode());
+        assertThat(tenantOf(awaitProgressRecord(jobId, "cancelled"))).isEqualTo("team-a");
+    }
+
+    @Test
+    void aRefusedSubmissionsProgressNamesItsTenantAndOneWithoutATenantNamesNone() {
+        String ofB = "job-" + UUID.randomUUID();
+        String ofNobody = "job-" + UUID.randomUUID();
+        String request = """
+                {"network": "net-1", "dataset": %s, "batchSize": 2, "mode": "gradient"}""".formatted(ROWS);
+        kafka.produce(withTenant(new ProducerRecord<>("jobs", ofB, new JobCommand.Submit(ofB, request, Map.of())
+                .encode()), "team-b"));
+        kafka.produce("jobs", ofNobody, new JobCommand.Submit(ofNobody, request, Map.of()).encode());
+
+        assertThat(tenantOf(awaitProgressRecord(ofB, "failed"))).isEqualTo("team-b");
+        assertThat(tenantOf(awaitProgressRecord(ofNobody, "failed"))).isNull();
+    }
+
+    /** An instance that takes a job over from its state (after a crash or a rebalance) keeps the job's tenant. */
+    @Test
+    void aJobTakenOverFromItsStateKeepsItsTenant() {
+        String jobId = "job-" + UUID.randomUUID();
+        String request = """
+                {"network": %s, "dataset": %s, "batchSize": 2, "mode": "gradient"}""".formatted(NETWORK, ROWS);
+        ConsumerRecord<String, byte[]> submit = new ConsumerRecord<>("jobs", 0, 0L, jobId,
+                new JobCommand.Submit(jobId, request, Map.of()).encode());
+        submit.headers().add(TenantHeader.NAME, TenantHeader.encode("team-a"));
+        JobService first = new JobService(config, json, meters, Clock.systemUTC());
+        List<ProducerRecord<String, byte[]>> written = new ArrayList<>(first.handle(submit));
+        written.addAll(first.changedState());
+        Map<String, byte[]> state = new LinkedHashMap<>();
+        written.stream().filter(r -> r.topic().equals("job-state")).forEach(r -> state.put(r.key(), r.value()));
+
+        JobService second = new JobService(config, json, meters, Clock.systemUTC());
+        second.restore(0, state);
+        List<ProducerRecord<String, byte[]>> ended = second.handle(new ConsumerRecord<>("jobs", 0, 1L, jobId,
+                new JobCommand.Cancel(jobId).encode()));
+
+        assertThat(state).containsKey(jobId + "#tenant");
+        ProducerRecord<String, byte[]> progress = ended.stream().filter(r -> r.topic().equals("job-progress"))
+                .findFirst().orElseThrow();
+        assertThat(TenantHeader.decode(progress.headers().lastHeader(TenantHeader.NAME).value())).isEqualTo("team-a");
+        assertThat(ended).filteredOn(r -> r.topic().equals("job-state") && r.value() == null)
+                .extracting(ProducerRecord::key).contains(jobId + "#submit", jobId + "#tenant");
+    }
+
+    private static ProducerRecord<String, byte[]> withTenant(ProducerRecord<String, byte[]> record, String tenant) {
+        record.headers().add(TenantHeader.NAME, TenantHeader.encode(tenant));
+        return record;
+    }
+
+    private static String tenantOf(ConsumerRecord<String, byte[]> record) {
+        Header header = record.headers().lastHeader(TenantHeader.NAME);
+        return header == null ? null : TenantHeader.decode(header.value());
+    }
+
+    private ConsumerRecord<String, byte[]> awaitProgressRecord(String jobId, String status) {
+        return kafka.awaitRecord("job-progress", r -> {
+            try {
+                return jobId.equals(r.key()) && JSON.readTree(r.value()).path("status").asText().equals(status);
+            } catch (IOException e) {
+                return false;
+            }
+        });
     }
 
     private String reason(java.util.function.Predicate<ConsumerRecord<String, byte[]>> match) {

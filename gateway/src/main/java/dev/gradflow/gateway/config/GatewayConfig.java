@@ -2,6 +2,7 @@ package dev.gradflow.gateway.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -34,8 +35,45 @@ public interface GatewayConfig {
     @WithDefault("100000")
     int idempotencyKeys();
 
-    /** API keys accepted in the {@code X-API-Key} header; none (the default) turns the check off. */
+    /**
+     * API keys accepted in the {@code X-API-Key} header, all of one implicit tenant, {@code default}, which also owns
+     * the records that name no tenant: the configuration before tenants. None (the default), and no
+     * {@link #tenantsFile()}, turns the check off. Not together with a tenants file.
+     */
     Optional<List<String>> apiKeys();
+
+    /**
+     * The tenants file (JSON: each tenant and the SHA-256 hashes of its API keys; README, "Security"), typically
+     * mounted from a Kubernetes Secret. Re-read whenever it changes, so keys rotate without a restart. Unset, with
+     * no {@link #apiKeys()}, turns the check off.
+     */
+    Optional<Path> tenantsFile();
+
+    /** How often the tenants file is checked for a change (its modification time, size and the file it links to). */
+    @WithDefault("PT5S")
+    Duration tenantsPollInterval();
+
+    /** Each tenant's limits on one gateway instance, unless the tenants file sets its own. */
+    TenantLimitDefaults tenantLimits();
+
+    /** The default limits of a tenant. */
+    interface TenantLimitDefaults {
+        /** Requests a tenant may send per second, on average. More are answered 429 with {@code Retry-After}. */
+        @WithDefault("100")
+        double requestsPerSecond();
+
+        /** Requests a tenant may send at once after a quiet spell. */
+        @WithDefault("200")
+        int burst();
+
+        /**
+         * Request-body bytes of one tenant being received, checked and published at once (a body without
+         * {@code Content-Length} counts as {@link GatewayConfig#maxBodyBytes()}). More are answered 429; a single
+         * body over it, 413.
+         */
+        @WithDefault("268435456")
+        long maxBytesInFlight();
+    }
 
     /** How long a REST call waits for Kafka to acknowledge the record it publishes. */
     @WithDefault("PT30S")

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gradflow.core.wire.GradientRecord;
 import dev.gradflow.core.wire.DatasetRecord;
+import dev.gradflow.core.wire.TenantHeader;
 import dev.gradflow.gateway.service.DatasetStore;
 import dev.gradflow.gateway.service.GatewayService;
 import dev.gradflow.gateway.service.JobStore;
@@ -12,12 +13,12 @@ import dev.gradflow.gateway.service.ResultStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.common.annotation.Blocking;
-import io.smallrye.reactive.messaging.kafka.Record;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
@@ -25,6 +26,10 @@ import org.jboss.logging.Logger;
  * Keeps the catalog and the result store current. Each gateway instance reads both topics whole, in its own
  * consumer group, so any instance can answer for any network and any batch. A record it cannot read is logged and
  * skipped: the services that own these topics dead-letter such records, and the gateway only mirrors them.
+ *
+ * <p>Whose a network, a job or a dataset is comes with its record, in the {@code gradflow-tenant} header
+ * ({@link TenantHeader}); a record without it belongs to no tenant. Answers on {@code gradients} carry none: a batch
+ * is its network's owner's.
  */
 @ApplicationScoped
 public class KafkaListeners {
@@ -53,7 +58,7 @@ public class KafkaListeners {
 
     @Incoming("network-definitions-in")
     @Blocking
-    public void definition(Record<String, byte[]> record) {
+    public void definition(ConsumerRecord<String, byte[]> record) {
         String networkId = record.key();
         if (networkId == null) {
             LOG.warn("skipping a network definition without a key");
@@ -66,12 +71,18 @@ public class KafkaListeners {
         try {
             Object definition = json.readerFor(Object.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                     .readValue(record.value());
-            catalog.put(networkId, service.compile(definition), definition);
+            catalog.put(networkId, service.compile(definition), definition, tenant(record));
             count("network-definitions", "ok");
         } catch (IOException | IllegalArgumentException e) {
             LOG.warnf("skipping network %s: %s", networkId, e.getMessage());
             count("network-definitions", "skipped");
         }
+    }
+
+    /** The tenant a record names, or null. */
+    private static String tenant(ConsumerRecord<String, byte[]> record) {
+        Header header = record.headers().lastHeader(TenantHeader.NAME);
+        return header == null ? null : TenantHeader.decode(header.value());
     }
 
     private void count(String channel, String outcome) {
@@ -108,13 +119,13 @@ public class KafkaListeners {
     /** Each job's latest progress, for GET /jobs and the event streams; the topic is compacted, so it stays small. */
     @Incoming("job-progress")
     @Blocking
-    public void jobProgress(Record<String, byte[]> record) {
+    public void jobProgress(ConsumerRecord<String, byte[]> record) {
         if (record.key() == null) {
             LOG.warn("skipping a job progress record without a key");
             return;
         }
         try {
-            jobs.update(record.key(), record.value());
+            jobs.update(record.key(), record.value(), tenant(record));
             count("job-progress", "ok");
         } catch (IOException | ClassCastException e) {
             LOG.warnf("skipping an unreadable progress record of job %s: %s", record.key(), e.getMessage());
@@ -125,7 +136,7 @@ public class KafkaListeners {
     /** Uploaded datasets, so that a job on any gateway can name a dataset uploaded through any other. */
     @Incoming("datasets-in")
     @Blocking
-    public void dataset(Record<String, byte[]> record) {
+    public void dataset(ConsumerRecord<String, byte[]> record) {
         if (record.key() == null) {
             LOG.warn("skipping a dataset without a key");
             return;
@@ -136,7 +147,7 @@ public class KafkaListeners {
         }
         try {
             DatasetRecord dataset = DatasetRecord.decode(record.value());
-            datasets.put(dataset.datasetId(), dataset.rows());
+            datasets.put(dataset.datasetId(), dataset.rows(), tenant(record));
             count("datasets", "ok");
         } catch (IllegalArgumentException e) {
             LOG.warnf("skipping dataset %s: %s", record.key(), e.getMessage());

@@ -6,6 +6,7 @@ import dev.gradflow.core.trace.TracePicture;
 import dev.gradflow.gateway.graph.TraceSvg;
 import dev.gradflow.gateway.service.BatchGraphs;
 import dev.gradflow.gateway.service.ResultStore;
+import dev.gradflow.gateway.tenant.CurrentCaller;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotAcceptableException;
@@ -39,14 +40,18 @@ public class BatchResource {
     @Inject
     BatchGraphs graphs;
 
+    @Inject
+    CurrentCaller caller;
+
     @GET
     @Path("/{batchId}")
     @Operation(summary = "A batch's status and, once done, its output and gradients")
     @APIResponse(responseCode = "200", description = "status is pending, done (with output, parameterGradients"
             + " and inputGradients) or failed (with error)")
-    @APIResponse(responseCode = "404", description = "No batch with this id is known to this gateway")
+    @APIResponse(responseCode = "404", description = "No batch with this id is known to this gateway, or it is another"
+            + " tenant's")
     public BatchResult result(@PathParam("batchId") String batchId) {
-        return BatchResult.of(results.find(batchId)
+        return BatchResult.of(results.find(batchId, caller.get())
                 .orElseThrow(() -> new NotFoundException("batch \"" + batchId + "\" is not known")));
     }
 
@@ -69,7 +74,7 @@ public class BatchResource {
             String format,
             @Context HttpHeaders headers) {
         MediaType type = chosen(format, headers);
-        BatchGraphs.Expanded graph = graphs.expand(graphs.find(batchId), expand);
+        BatchGraphs.Expanded graph = graphs.expand(graphs.find(batchId, caller.get()), expand);
         if (type.isCompatible(MediaType.APPLICATION_JSON_TYPE)) {
             return Response.ok(BatchGraph.of(graph.graph()), MediaType.APPLICATION_JSON_TYPE).build();
         }

@@ -5,6 +5,7 @@ import dev.gradflow.core.tensor.Shapes;
 import dev.gradflow.gateway.config.GatewayConfig;
 import dev.gradflow.gateway.service.DatasetStore;
 import dev.gradflow.gateway.service.DatasetUploads;
+import dev.gradflow.gateway.tenant.CurrentCaller;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -42,6 +43,9 @@ public class DatasetResource {
     @Inject
     GatewayConfig config;
 
+    @Inject
+    CurrentCaller caller;
+
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Operation(summary = "Upload a dataset as NumPy .npy files",
@@ -52,7 +56,7 @@ public class DatasetResource {
             + " fit; names the part and the reason")
     public Response uploadNpy(@RestForm("x") FileUpload x, @RestForm("y") FileUpload y,
             @RestForm("dtype") String dtype) throws IOException {
-        String datasetId = uploads.uploadNpy(bytes(x), bytes(y), dtype);
+        String datasetId = uploads.uploadNpy(bytes(x), bytes(y), dtype, caller.get());
         return created(datasetId);
     }
 
@@ -68,7 +72,7 @@ public class DatasetResource {
         if (csv.length > config.maxBodyBytes()) {
             throw new RequestBodies.BodyTooLargeException(csv.length, config.maxBodyBytes());
         }
-        return created(uploads.uploadCsv(csv, targets, dtype));
+        return created(uploads.uploadCsv(csv, targets, dtype, caller.get()));
     }
 
     @GET
@@ -76,13 +80,13 @@ public class DatasetResource {
     @Operation(summary = "An uploaded dataset's shapes and dtype")
     @APIResponse(responseCode = "404", description = "No such dataset")
     public Map<String, Object> describe(@PathParam("datasetId") String datasetId) {
-        return summary(datasetId, datasets.find(datasetId).orElseThrow(() ->
+        return summary(datasetId, datasets.find(datasetId, caller.get()).orElseThrow(() ->
                 new NotFoundException("no dataset with id " + datasetId)));
     }
 
     private Response created(String datasetId) {
         return Response.created(URI.create("/datasets/" + datasetId))
-                .entity(summary(datasetId, datasets.find(datasetId).orElseThrow())).build();
+                .entity(summary(datasetId, datasets.find(datasetId, caller.get()).orElseThrow())).build();
     }
 
     private static Map<String, Object> summary(String datasetId, LabelledData rows) {

@@ -7,6 +7,8 @@ import dev.gradflow.gateway.config.GatewayConfig;
 import dev.gradflow.gateway.service.JobStore;
 import dev.gradflow.gateway.service.JobSubmissions;
 import dev.gradflow.gateway.service.UnknownJobException;
+import dev.gradflow.gateway.tenant.Caller;
+import dev.gradflow.gateway.tenant.CurrentCaller;
 import io.smallrye.mutiny.Multi;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -52,6 +54,9 @@ public class JobResource {
     @Inject
     GatewayConfig config;
 
+    @Inject
+    CurrentCaller caller;
+
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Start a job",
@@ -63,15 +68,16 @@ public class JobResource {
     @APIResponse(responseCode = "400", description = "Malformed JSON or an invalid job; names the field")
     @APIResponse(responseCode = "503", description = "Kafka did not acknowledge the job")
     public Response submit(byte[] body) throws IOException {
-        String jobId = submissions.submit(RequestBodies.read(json, body, config.maxBodyBytes()));
+        String jobId = submissions.submit(RequestBodies.read(json, body, config.maxBodyBytes()), caller.get());
         return Response.created(URI.create("/jobs/" + jobId)).entity(Map.of("jobId", jobId, "status", "queued"))
                 .build();
     }
 
     @GET
-    @Operation(summary = "Every job this gateway knows, the most recently updated first (without results)")
+    @Operation(summary = "Every job of the caller's tenant this gateway knows, the most recently updated first"
+            + " (without results)")
     public List<JsonNode> list() {
-        return jobs.list().stream().map(JobResource::withoutResult).toList();
+        return jobs.list(caller.get()).stream().map(JobResource::withoutResult).toList();
     }
 
     @GET
@@ -113,6 +119,7 @@ public class JobResource {
                     + " result, \"failed\" with the error, or \"cancelled\"; then the stream ends.")
     @APIResponse(responseCode = "404", description = "No such job")
     public Multi<OutboundSseEvent> events(@PathParam("jobId") String jobId, @Context Sse sse) {
+        Caller who = caller.get();
         find(jobId);
         AtomicReference<JsonNode> last = new AtomicReference<>();
         AtomicBoolean ended = new AtomicBoolean();
@@ -121,7 +128,7 @@ public class JobResource {
         return Multi.createFrom().ticks().startingAfter(Duration.ofMillis(1)).every(EVENT_INTERVAL)
                 .onOverflow().drop()
                 .select().first(tick -> !ended.get())
-                .map(tick -> jobs.find(jobId).orElse(null))
+                .map(tick -> jobs.find(jobId, who).orElse(null))
                 .select().where(progress -> progress != null && !progress.equals(last.get()))
                 .onItem().invoke(progress -> {
                     last.set(progress);
@@ -138,12 +145,12 @@ public class JobResource {
     @APIResponse(responseCode = "404", description = "No such job")
     @APIResponse(responseCode = "409", description = "The job already ended")
     public Response cancel(@PathParam("jobId") String jobId) {
-        submissions.cancel(jobId);
+        submissions.cancel(jobId, caller.get());
         return Response.accepted(Map.of("jobId", jobId, "status", "cancelling")).build();
     }
 
     private ObjectNode find(String jobId) {
-        return jobs.find(jobId).orElseThrow(() -> new UnknownJobException(jobId));
+        return jobs.find(jobId, caller.get()).orElseThrow(() -> new UnknownJobException(jobId));
     }
 
     private static JsonNode withoutResult(ObjectNode progress) {

@@ -7,6 +7,8 @@ import dev.gradflow.gateway.service.GatewayService;
 import dev.gradflow.gateway.service.IdempotencyKeys;
 import dev.gradflow.gateway.service.NetworkCatalog;
 import dev.gradflow.gateway.service.UnknownNetworkException;
+import dev.gradflow.gateway.tenant.Caller;
+import dev.gradflow.gateway.tenant.CurrentCaller;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -44,6 +46,9 @@ public class NetworkResource {
     @Inject
     IdempotencyKeys idempotency;
 
+    @Inject
+    CurrentCaller caller;
+
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Register a network definition",
@@ -54,7 +59,7 @@ public class NetworkResource {
     @APIResponse(responseCode = "400", description = "Malformed JSON or an invalid definition; names the field")
     @APIResponse(responseCode = "503", description = "Kafka did not acknowledge the definition")
     public Response register(byte[] body) throws IOException {
-        String networkId = service.register(RequestBodies.read(json, body, config.maxBodyBytes()));
+        String networkId = service.register(RequestBodies.read(json, body, config.maxBodyBytes()), caller.get());
         return Response.created(URI.create("/networks/" + networkId)).entity(new NetworkCreated(networkId)).build();
     }
 
@@ -64,7 +69,7 @@ public class NetworkResource {
     @APIResponse(responseCode = "200", description = "The network's summary")
     @APIResponse(responseCode = "404", description = "No such network")
     public NetworkSummary describe(@PathParam("networkId") String networkId) {
-        return NetworkSummary.of(networkId, catalog.find(networkId)
+        return NetworkSummary.of(networkId, catalog.find(networkId, caller.get())
                 .orElseThrow(() -> new UnknownNetworkException(networkId)));
     }
 
@@ -82,7 +87,8 @@ public class NetworkResource {
     @APIResponse(responseCode = "404", description = "No such network")
     public GradientCheckResult gradientCheck(@PathParam("networkId") String networkId, byte[] body)
             throws IOException {
-        return GradientCheckResult.of(networkId, service.gradientCheck(networkId, RequestBodies.read(json, body, config.maxBodyBytes())));
+        return GradientCheckResult.of(networkId, service.gradientCheck(networkId,
+                RequestBodies.read(json, body, config.maxBodyBytes()), caller.get()));
     }
 
     @POST
@@ -101,15 +107,17 @@ public class NetworkResource {
     public Response submit(@PathParam("networkId") String networkId,
             @HeaderParam("Idempotency-Key") String idempotencyKey, byte[] body) throws IOException {
         Object tree = RequestBodies.read(json, body, config.maxBodyBytes());
+        Caller who = caller.get();
         if (idempotencyKey == null) {
-            String batchId = service.submit(networkId, tree, null);
+            String batchId = service.submit(networkId, tree, null, who);
             return accepted(networkId, batchId, false);
         }
         if (idempotencyKey.isBlank() || idempotencyKey.length() > 200) {
             throw new DefinitionException("Idempotency-Key", "must be 1 to 200 characters");
         }
-        IdempotencyKeys.Submission submission = idempotency.submit(networkId, idempotencyKey, body,
-                () -> service.submit(networkId, tree, IdempotencyKeys.batchId(networkId, idempotencyKey)));
+        IdempotencyKeys.Submission submission = idempotency.submit(who.tenant(), networkId, idempotencyKey, body,
+                () -> service.submit(networkId, tree, IdempotencyKeys.batchId(who.tenant(), networkId, idempotencyKey),
+                        who));
         return accepted(networkId, submission.batchId(), submission.replayed());
     }
 

@@ -9,6 +9,7 @@ import dev.gradflow.core.trace.LayerGroups;
 import dev.gradflow.core.trace.TracePicture;
 import dev.gradflow.core.wire.TraceRequest;
 import dev.gradflow.gateway.config.GatewayConfig;
+import dev.gradflow.gateway.tenant.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.ClientErrorException;
@@ -51,8 +52,8 @@ public class BatchGraphs {
      * @throws NotFoundException for a batch this gateway does not know, or one answered without a trace
      * @throws ClientErrorException 409 while the batch is pending
      */
-    public Graph find(String batchId) {
-        BatchState state = results.find(batchId)
+    public Graph find(String batchId, Caller caller) {
+        BatchState state = results.find(batchId, caller)
                 .orElseThrow(() -> new NotFoundException("batch \"" + batchId + "\" is not known"));
         if (state.status() == BatchState.Status.PENDING) {
             throw new ClientErrorException("batch \"" + batchId + "\" is still pending: its graph is published with"
@@ -73,7 +74,7 @@ public class BatchGraphs {
 
     /** The network's definition, or null: a network this gateway no longer knows is drawn node by node. */
     private NetworkDefinition definition(String networkId) {
-        return catalog.definition(networkId).map(tree -> {
+        return catalog.definitionOfVisibleBatch(networkId).map(tree -> {
             try {
                 return new DefinitionParser(Limits.DEFAULT).parse(tree);
             } catch (RuntimeException e) {

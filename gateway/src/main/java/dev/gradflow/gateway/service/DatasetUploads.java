@@ -9,6 +9,7 @@ import dev.gradflow.core.tensor.DType;
 import dev.gradflow.core.tensor.Tensor;
 import dev.gradflow.core.wire.DatasetRecord;
 import dev.gradflow.gateway.config.GatewayConfig;
+import dev.gradflow.gateway.tenant.Caller;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -43,7 +44,7 @@ public class DatasetUploads {
      * @param dtype {@code float32} or {@code float64}, or null for the inputs' own (float32 for {@code f4} and
      *     {@code f2} files, float64 for every other); the targets take the same
      */
-    public String uploadNpy(byte[] x, byte[] y, String dtype) {
+    public String uploadNpy(byte[] x, byte[] y, String dtype, Caller caller) {
         if (x == null) {
             throw new DefinitionException("x", "is required: the inputs as a .npy file [N, features]");
         }
@@ -60,7 +61,7 @@ public class DatasetUploads {
                     + "] class ids or [" + inputs.dim(0) + ", k] rows, one per row of x");
         }
         DType type = dtype == null ? inputs.dtype() : dtypeOf(dtype);
-        return publish(new LabelledData(inputs.cast(type), targets.cast(type)));
+        return publish(new LabelledData(inputs.cast(type), targets.cast(type)), caller);
     }
 
     /**
@@ -69,26 +70,27 @@ public class DatasetUploads {
      * @param targets column names or 0-based indices, comma-separated
      * @param dtype {@code float32} or {@code float64} (the default)
      */
-    public String uploadCsv(byte[] csv, String targets, String dtype) {
+    public String uploadCsv(byte[] csv, String targets, String dtype, Caller caller) {
         CsvDataset.TargetColumns columns = targetColumns(targets);
         DType type = dtype == null ? DType.FLOAT64 : dtypeOf(dtype);
         try {
             return publish(CsvDataset.read(csv, columns, type, new CsvDataset.Limits(
-                    (int) Math.min(Integer.MAX_VALUE, config.maxBodyBytes()), 10_000_000, 100_000)));
+                    (int) Math.min(Integer.MAX_VALUE, config.maxBodyBytes()), 10_000_000, 100_000)), caller);
         } catch (DatasetFormatException e) {
             throw new DefinitionException("$", e.getMessage());
         }
     }
 
-    private String publish(LabelledData rows) {
+    /** Publishes the dataset as the caller's. */
+    private String publish(LabelledData rows, Caller caller) {
         long elements = (long) rows.inputs().size() + rows.targets().size();
         if (rows.inputs().size() > config.maxTensorElements() || rows.targets().size() > config.maxTensorElements()) {
             throw new DefinitionException("$", "the dataset has " + elements + " elements, more than the limit "
                     + config.maxTensorElements() + " per tensor (gradflow.gateway.max-tensor-elements)");
         }
         String datasetId = "dataset-" + UUID.randomUUID();
-        publisher.dataset(datasetId, new DatasetRecord(datasetId, rows).encode());
-        datasets.put(datasetId, rows);
+        publisher.dataset(datasetId, new DatasetRecord(datasetId, rows).encode(), caller.tenant());
+        datasets.put(datasetId, rows, caller.tenant());
         Counter.builder("gradflow.records.published").description("Records the gateway published")
                 .tag("channel", "datasets").register(meters).increment();
         return datasetId;

@@ -13,6 +13,7 @@ import dev.gradflow.core.graph.JsonTree;
 import dev.gradflow.core.wire.BatchRecord;
 import dev.gradflow.core.wire.TraceRequest;
 import dev.gradflow.gateway.config.GatewayConfig;
+import dev.gradflow.gateway.tenant.Caller;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PostConstruct;
@@ -55,15 +56,15 @@ public class GatewayService {
     }
 
     /**
-     * Checks a definition (a parsed JSON tree), publishes it under a new id, and returns the id.
+     * Checks a definition (a parsed JSON tree), publishes it under a new id as the caller's, and returns the id.
      *
      * @throws dev.gradflow.core.graph.DefinitionException naming the field, when the definition is invalid
      */
-    public String register(Object definitionTree) throws IOException {
+    public String register(Object definitionTree, Caller caller) throws IOException {
         CompiledGraph graph = compile(definitionTree);
         String networkId = UUID.randomUUID().toString();
-        publisher.definition(networkId, json.writeValueAsBytes(definitionTree));
-        catalog.put(networkId, graph, definitionTree);
+        publisher.definition(networkId, json.writeValueAsBytes(definitionTree), caller.tenant());
+        catalog.put(networkId, graph, definitionTree, caller.tenant());
         count("network-definitions");
         return networkId;
     }
@@ -77,18 +78,18 @@ public class GatewayService {
      * Checks a batch against its network, publishes it, and returns its batch id.
      *
      * @param batchId the id to use, or null for a new random one
-     * @throws UnknownNetworkException when the network is not registered
+     * @throws UnknownNetworkException when the network is not registered, or is not the caller's
      * @throws dev.gradflow.core.graph.DefinitionException naming the field, when the batch does not fit
      */
-    public String submit(String networkId, Object batchTree, String batchId) {
-        CompiledGraph graph = catalog.find(networkId).orElseThrow(() -> new UnknownNetworkException(networkId));
+    public String submit(String networkId, Object batchTree, String batchId, Caller caller) {
+        CompiledGraph graph = catalog.find(networkId, caller).orElseThrow(() -> new UnknownNetworkException(networkId));
         Map<String, Object> batch = object(batchTree);
         JsonTree.onlyKeys(batch, "", java.util.Set.of("inputs", "targets", "trace"));
         TraceRequest trace = TraceRequest.of(traceField(batch.remove("trace")));
         Map<String, Tensor> feeds = Feeds.parse(batch, graph, limits);
         batchId = batchId != null ? batchId : UUID.randomUUID().toString();
         results.pending(batchId, networkId);
-        publisher.batch(batchId, new BatchRecord(batchId, networkId, feeds).traced(trace).encode());
+        publisher.batch(batchId, new BatchRecord(batchId, networkId, feeds).traced(trace).encode(), caller.tenant());
         count("batches");
         return batchId;
     }
@@ -99,11 +100,11 @@ public class GatewayService {
      * parameter and input. Nothing is published.
      *
      * @param requestTree {@code {"inputs": ..., "targets": ..., "maxElementsPerTensor": n}}
-     * @throws UnknownNetworkException when the network is not registered
+     * @throws UnknownNetworkException when the network is not registered, or is not the caller's
      * @throws dev.gradflow.core.graph.DefinitionException naming the field, when the batch does not fit
      */
-    public GradientCheck.Report gradientCheck(String networkId, Object requestTree) {
-        CompiledGraph graph = catalog.find(networkId).orElseThrow(() -> new UnknownNetworkException(networkId));
+    public GradientCheck.Report gradientCheck(String networkId, Object requestTree, Caller caller) {
+        CompiledGraph graph = catalog.find(networkId, caller).orElseThrow(() -> new UnknownNetworkException(networkId));
         Map<String, Object> batch = object(requestTree);
         int maxElements = GradientCheck.Options.DEFAULT.maxElementsPerTensor();
         Object requested = batch.remove("maxElementsPerTensor");

@@ -14,9 +14,12 @@ import java.util.function.Supplier;
 
 /**
  * Client-chosen idempotency keys for batch submissions. The batch id of a keyed submission is derived from the
- * network id and the key (a name-based UUID), so a retry, through this gateway or another, names the same batch;
- * this gateway also remembers the keys it has published (the {@code gradflow.gateway.idempotency-keys} most recent)
- * and answers a retry without publishing a second record. Reusing a key for a different body is a conflict.
+ * tenant, the network id and the key (a name-based UUID), so a retry, through this gateway or another, names the same
+ * batch; this gateway also remembers the keys it has published (the {@code gradflow.gateway.idempotency-keys} most
+ * recent) and answers a retry without publishing a second record. Reusing a key for a different body is a conflict.
+ *
+ * <p>A key belongs to its tenant: the same key from another tenant is another key, a fresh submission, and never
+ * learns the first tenant's batch id nor is refused for its body.
  */
 @ApplicationScoped
 public class IdempotencyKeys {
@@ -34,18 +37,29 @@ public class IdempotencyKeys {
     public record Submission(String batchId, boolean replayed) {
     }
 
-    /** The batch id a key stands for in a network. */
-    public static String batchId(String networkId, String key) {
-        return UUID.nameUUIDFromBytes((networkId + "\u0000" + key).getBytes(StandardCharsets.UTF_8)).toString();
+    /**
+     * The batch id a key stands for in a network.
+     *
+     * @param tenant the submitting tenant, or null when tenancy is off (the id is then the one a gateway without
+     *     tenants derived)
+     */
+    public static String batchId(String tenant, String networkId, String key) {
+        return UUID.nameUUIDFromBytes(scoped(tenant, networkId, key).getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    private static String scoped(String tenant, String networkId, String key) {
+        String local = networkId + "\u0000" + key;
+        return tenant == null ? local : tenant + "\u0000" + local;
     }
 
     /**
-     * Publishes through {@code publish} unless this key was already published for the same body.
+     * Publishes through {@code publish} unless this tenant already published this key for the same body.
      *
+     * @param tenant the submitting tenant, or null when tenancy is off
      * @throws IdempotencyConflictException when the key was used for a different body
      */
-    public Submission submit(String networkId, String key, byte[] body, Supplier<String> publish) {
-        String mapKey = networkId + "\u0000" + key;
+    public Submission submit(String tenant, String networkId, String key, byte[] body, Supplier<String> publish) {
+        String mapKey = scoped(tenant, networkId, key);
         byte[] digest = digest(body);
         boolean[] replayed = {true};
         // compute() runs at most once at a time per key: a concurrent retry waits for the first to publish, then

@@ -3,6 +3,7 @@ package dev.gradflow.gateway.service;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gradflow.gateway.config.GatewayConfig;
+import dev.gradflow.gateway.tenant.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -19,6 +20,8 @@ import java.util.Set;
  * What this gateway knows of each job: the latest record of {@code job-progress} (which every gateway instance reads
  * whole), or "queued" for a job it submitted itself and the job-service has not reported on yet. Jobs that ended are
  * forgotten oldest first once their records exceed {@code gradflow.gateway.jobs-max-bytes}; running ones never are.
+ * A job belongs to the tenant its latest record names (the job-service copies the submission's
+ * {@code gradflow-tenant} header onto every progress record), or to none.
  */
 @ApplicationScoped
 public class JobStore {
@@ -31,29 +34,30 @@ public class JobStore {
     @Inject
     GatewayConfig config;
 
-    private record Entry(ObjectNode progress, long bytes) {
+    private record Entry(ObjectNode progress, long bytes, String owner) {
     }
 
     /** In order of last update, so the oldest ended jobs are found first. */
     private final LinkedHashMap<String, Entry> jobs = new LinkedHashMap<>(16, 0.75f, false);
     private long bytes;
 
-    /** A job this gateway just published, before the job-service says anything of it. */
-    public synchronized void queued(String jobId, String mode) {
+    /** A job this gateway just published for {@code owner}, before the job-service says anything of it. */
+    public synchronized void queued(String jobId, String mode, String owner) {
         if (jobs.containsKey(jobId)) {
             return;
         }
         ObjectNode node = json.createObjectNode();
         node.put("jobId", jobId).put("status", "queued").put("mode", mode).put("updatedAt", Instant.now().toString());
-        put(jobId, node, 0);
+        put(jobId, node, 0, owner);
     }
 
     /**
      * A record of {@code job-progress}.
      *
+     * @param owner the tenant the record names, or null
      * @throws IOException when the value is not a JSON object
      */
-    public void update(String jobId, byte[] value) throws IOException {
+    public void update(String jobId, byte[] value, String owner) throws IOException {
         if (value == null) {
             synchronized (this) {
                 remove(jobId);
@@ -62,20 +66,22 @@ public class JobStore {
         }
         ObjectNode node = (ObjectNode) json.readTree(value);
         synchronized (this) {
-            put(jobId, node, value.length);
+            put(jobId, node, value.length, owner);
             evict();
         }
     }
 
-    public synchronized Optional<ObjectNode> find(String jobId) {
+    /** The job's latest progress, if the job is the caller's: another tenant's is as unknown as one never started. */
+    public synchronized Optional<ObjectNode> find(String jobId, Caller caller) {
         Entry entry = jobs.get(jobId);
-        return entry == null ? Optional.empty() : Optional.of(entry.progress());
+        return entry == null || !caller.owns(entry.owner()) ? Optional.empty() : Optional.of(entry.progress());
     }
 
-    /** Every job known here, the most recently updated first. */
-    public synchronized List<ObjectNode> list() {
-        List<ObjectNode> all = new ArrayList<>(jobs.size());
-        jobs.values().forEach(entry -> all.add(0, entry.progress()));
+    /** Every job of the caller's known here, the most recently updated first. */
+    public synchronized List<ObjectNode> list(Caller caller) {
+        List<ObjectNode> all = new ArrayList<>();
+        jobs.values().stream().filter(entry -> caller.owns(entry.owner()))
+                .forEach(entry -> all.add(0, entry.progress()));
         return all;
     }
 
@@ -83,9 +89,9 @@ public class JobStore {
         return ENDED.contains(progress.path("status").asText());
     }
 
-    private void put(String jobId, ObjectNode node, long size) {
+    private void put(String jobId, ObjectNode node, long size, String owner) {
         remove(jobId);
-        jobs.put(jobId, new Entry(node, size));
+        jobs.put(jobId, new Entry(node, size, owner));
         bytes += size;
     }
 

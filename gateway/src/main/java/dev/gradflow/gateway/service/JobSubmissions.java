@@ -9,6 +9,7 @@ import dev.gradflow.core.job.JobSetup;
 import dev.gradflow.core.tensor.Tensor;
 import dev.gradflow.core.wire.JobCommand;
 import dev.gradflow.gateway.config.GatewayConfig;
+import dev.gradflow.gateway.tenant.Caller;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PostConstruct;
@@ -57,28 +58,30 @@ public class JobSubmissions {
     }
 
     /**
-     * Checks a job request (a parsed JSON tree), publishes it under a new id, and returns the id.
+     * Checks a job request (a parsed JSON tree), publishes it under a new id as the caller's, and returns the id. A
+     * network or dataset named by id must be the caller's; another tenant's is as unknown as one never registered.
      *
      * @throws dev.gradflow.core.graph.DefinitionException naming the field, when the job is invalid
      */
-    public String submit(Object requestTree) throws IOException {
+    public String submit(Object requestTree, Caller caller) throws IOException {
         JobSetup.Resolved job = JobSetup.resolve(requestTree, new JobSetup.Sources() {
             @Override
             public Optional<Map<String, Object>> network(String id) {
-                return catalog.definition(id);
+                return catalog.definition(id, caller);
             }
 
             @Override
             public Optional<LabelledData> dataset(String id) {
-                return datasets.find(id);
+                return datasets.find(id, caller);
             }
         }, limits);
         String jobId = "job-" + UUID.randomUUID();
         Map<String, Tensor> attached = job.definition().dataset() instanceof JobDefinition.UploadedDataset
                 ? job.rows().feeds() : Map.of();
         JobCommand.Submit submit = new JobCommand.Submit(jobId, json.writeValueAsString(job.request()), attached);
-        jobs.queued(jobId, job.definition().mode() instanceof JobDefinition.Train ? "train" : "gradient");
-        publisher.job(jobId, submit.encode());
+        jobs.queued(jobId, job.definition().mode() instanceof JobDefinition.Train ? "train" : "gradient",
+                caller.tenant());
+        publisher.job(jobId, submit.encode(), caller.tenant());
         count("submit");
         return jobId;
     }
@@ -87,15 +90,15 @@ public class JobSubmissions {
      * Asks the job-service to stop a job.
      *
      * @return the job's latest progress
-     * @throws UnknownJobException when the job is unknown here
+     * @throws UnknownJobException when the job is unknown here, or is not the caller's
      * @throws JobEndedException when it already ended
      */
-    public ObjectNode cancel(String jobId) {
-        ObjectNode progress = jobs.find(jobId).orElseThrow(() -> new UnknownJobException(jobId));
+    public ObjectNode cancel(String jobId, Caller caller) {
+        ObjectNode progress = jobs.find(jobId, caller).orElseThrow(() -> new UnknownJobException(jobId));
         if (JobStore.ended(progress)) {
             throw new JobEndedException(jobId, progress.path("status").asText());
         }
-        publisher.job(jobId, new JobCommand.Cancel(jobId).encode());
+        publisher.job(jobId, new JobCommand.Cancel(jobId).encode(), caller.tenant());
         count("cancel");
         return progress;
     }

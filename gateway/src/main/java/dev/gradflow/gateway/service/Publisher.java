@@ -1,5 +1,6 @@
 package dev.gradflow.gateway.service;
 
+import dev.gradflow.core.wire.TenantHeader;
 import dev.gradflow.gateway.config.GatewayConfig;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -8,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -15,7 +17,9 @@ import org.eclipse.microprofile.reactive.messaging.Metadata;
 
 /**
  * Publishes keyed records and waits for the broker's acknowledgement, so a REST call answers 201/202 only for a
- * record that is really on Kafka, and a Kafka failure reaches the caller as a 503.
+ * record that is really on Kafka, and a Kafka failure reaches the caller as a 503. Each record of a tenant carries
+ * its name in the {@code gradflow-tenant} header ({@link TenantHeader}), which is how every gateway instance knows
+ * whose it is.
  */
 @ApplicationScoped
 public class Publisher {
@@ -37,34 +41,39 @@ public class Publisher {
     Emitter<byte[]> datasets;
 
     /** An uploaded dataset, keyed by dataset id (the topic is compacted: the latest record of an id is the dataset). */
-    public void dataset(String datasetId, byte[] record) {
-        send(datasets, "datasets", datasetId, record);
+    public void dataset(String datasetId, byte[] record, String tenant) {
+        send(datasets, "datasets", datasetId, record, tenant);
     }
 
     @Inject
     GatewayConfig config;
 
     /** A job command, keyed by job id, so that all of a job's records share a partition of {@code jobs}. */
-    public void job(String jobId, byte[] command) {
-        send(jobs, "jobs", jobId, command);
+    public void job(String jobId, byte[] command, String tenant) {
+        send(jobs, "jobs", jobId, command, tenant);
     }
 
-    public void definition(String networkId, byte[] json) {
-        send(definitions, "network-definitions", networkId, json);
+    public void definition(String networkId, byte[] json, String tenant) {
+        send(definitions, "network-definitions", networkId, json, tenant);
     }
 
     /**
      * Keyed by batch id, not network id, so that one network's batches spread over every partition of
      * {@code batches}, and so over every forward-service instance.
      */
-    public void batch(String batchId, byte[] record) {
-        send(batches, "batches", batchId, record);
+    public void batch(String batchId, byte[] record, String tenant) {
+        send(batches, "batches", batchId, record, tenant);
     }
 
-    private void send(Emitter<byte[]> emitter, String topic, String key, byte[] value) {
+    /** @param tenant the record's tenant, or null (tenancy off) for a record without the header */
+    private void send(Emitter<byte[]> emitter, String topic, String key, byte[] value, String tenant) {
         CompletableFuture<Void> acknowledged = new CompletableFuture<>();
+        RecordHeaders headers = new RecordHeaders();
+        if (tenant != null) {
+            headers.add(TenantHeader.NAME, TenantHeader.encode(tenant));
+        }
         OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder().withKey(key)
-                .build();
+                .withHeaders(headers).build();
         emitter.send(Message.of(value, Metadata.of(metadata),
                 () -> {
                     acknowledged.complete(null);

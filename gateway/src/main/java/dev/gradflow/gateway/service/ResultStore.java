@@ -4,6 +4,7 @@ import dev.gradflow.core.tensor.Tensor;
 import dev.gradflow.core.trace.ChainRuleTrace;
 import dev.gradflow.core.wire.GradientRecord;
 import dev.gradflow.gateway.config.GatewayConfig;
+import dev.gradflow.gateway.tenant.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Iterator;
@@ -15,6 +16,10 @@ import java.util.Optional;
  * Batches submitted here and answers read from {@code gradients}, by batch id, bounded by memory: when the
  * tensors held exceed {@code gradflow.gateway.results-max-bytes}, the oldest entries go first. The topic remains
  * the record of every answer; this store only serves recent ones over REST.
+ *
+ * <p>A batch belongs to the tenant that owns its network: only the owner can submit to a network, and every gateway
+ * knows each network's owner from {@code network-definitions}, so an answer needs no tenant of its own and the
+ * services that compute it know nothing of tenants.
  */
 @ApplicationScoped
 public class ResultStore {
@@ -26,6 +31,9 @@ public class ResultStore {
 
     @Inject
     GatewayConfig config;
+
+    @Inject
+    NetworkCatalog catalog;
 
     /** Records that a batch was submitted and waits for its answer. */
     public synchronized void pending(String batchId, String networkId) {
@@ -39,8 +47,13 @@ public class ResultStore {
         store(new BatchState(result.batchId(), result.networkId(), result));
     }
 
-    public synchronized Optional<BatchState> find(String batchId) {
-        return Optional.ofNullable(states.get(batchId));
+    /** The batch, if it is the caller's: another tenant's is as unknown as one never submitted. */
+    public Optional<BatchState> find(String batchId, Caller caller) {
+        BatchState state;
+        synchronized (this) {
+            state = states.get(batchId);
+        }
+        return Optional.ofNullable(state).filter(found -> caller.owns(catalog.owner(found.networkId())));
     }
 
     private void store(BatchState state) {

@@ -12,6 +12,7 @@ import dev.gradflow.core.tensor.Tensor;
 import dev.gradflow.core.wire.BatchRecord;
 import dev.gradflow.core.wire.GradientRecord;
 import dev.gradflow.core.wire.JobCommand;
+import dev.gradflow.core.wire.TenantHeader;
 import dev.gradflow.core.wire.WireFormatException;
 import dev.gradflow.jobs.config.JobsConfig;
 import dev.gradflow.exactlyonce.StatefulHandler;
@@ -34,6 +35,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 import org.jboss.logging.Logger;
 
 /**
@@ -43,25 +45,33 @@ import org.jboss.logging.Logger;
  * the job's state on the state topic (partition = the input's partition), and its progress.
  *
  * <p>State records, keyed by job id on the state topic: {@code <job id>#submit} holds the job's submission (its
- * request and attached rows), written once; {@code <job id>} holds its {@link JobRun#encodeState state} while it runs,
- * and an end marker once it ended, so that a submission read again is not run twice.
+ * request and attached rows), written once; {@code <job id>#tenant} the tenant its submission named, if any;
+ * {@code <job id>} holds its {@link JobRun#encodeState state} while it runs, and an end marker once it ended, so that
+ * a submission read again is not run twice.
+ *
+ * <p>A submission's {@code gradflow-tenant} header ({@link TenantHeader}) is copied onto every record the job
+ * writes elsewhere (its network, its batches, its progress), so that every gateway knows whose the job is.
  */
 public final class JobService implements StatefulHandler {
     private static final Logger LOG = Logger.getLogger(JobService.class);
     private static final String SUBMIT_SUFFIX = "#submit";
+    private static final String TENANT_SUFFIX = "#tenant";
     private static final byte[] ENDED_MAGIC = {'G', 'F', 'J', 'X'};
 
     /** A job this instance owns. */
     private static final class Job {
         final JobCommand.Submit submit;
+        /** The tenant the submission named, or null. */
+        final String tenant;
         JobRun run;
         /** When this instance took the job over, and how far it was then: the progress rate counts from there. */
         final Instant since;
         final long samplesSince;
         Instant lastProgress = Instant.EPOCH;
 
-        Job(JobCommand.Submit submit, JobRun run, Instant since) {
+        Job(JobCommand.Submit submit, String tenant, JobRun run, Instant since) {
             this.submit = submit;
+            this.tenant = tenant;
             this.run = run;
             this.since = since;
             this.samplesSince = run == null ? 0 : run.samplesDone();
@@ -125,8 +135,8 @@ public final class JobService implements StatefulHandler {
                     throw new RejectedRecordException("the record's key \"" + jobId + "\" is not its job id \""
                             + command.jobId() + "\"");
                 }
-                return command instanceof JobCommand.Submit submit ? submit(record.partition(), submit)
-                        : cancel(record.partition(), jobId);
+                return command instanceof JobCommand.Submit submit ? submit(record.partition(), submit,
+                        tenant(record)) : cancel(record.partition(), jobId);
             }
             return answer(record.partition(), jobId, GradientRecord.decode(value));
         } catch (WireFormatException e) {
@@ -135,7 +145,13 @@ public final class JobService implements StatefulHandler {
         }
     }
 
-    private List<ProducerRecord<String, byte[]>> submit(int partition, JobCommand.Submit submit) {
+    /** The tenant a record's header names, or null. */
+    private static String tenant(ConsumerRecord<String, byte[]> record) {
+        Header header = record.headers().lastHeader(TenantHeader.NAME);
+        return header == null ? null : TenantHeader.decode(header.value());
+    }
+
+    private List<ProducerRecord<String, byte[]>> submit(int partition, JobCommand.Submit submit, String tenant) {
         Map<String, Job> jobs = jobsOf(partition);
         String jobId = submit.jobId();
         if (jobs.containsKey(jobId)) {
@@ -148,17 +164,20 @@ public final class JobService implements StatefulHandler {
         try {
             setup = resolve(submit);
         } catch (DefinitionException e) {
-            return refuse(partition, jobId, e.getMessage(), now);
+            return refuse(partition, jobId, e.getMessage(), tenant, now);
         } catch (IOException e) {
-            return refuse(partition, jobId, "the request is not valid JSON: " + e.getMessage(), now);
+            return refuse(partition, jobId, "the request is not valid JSON: " + e.getMessage(), tenant, now);
         }
         List<BatchRecord> batches = new ArrayList<>();
         JobRun run = JobRun.start(jobId, setup, config.maxBatchesInFlight(), batches);
-        Job job = new Job(submit, run, now);
+        Job job = new Job(submit, tenant, run, now);
         jobs.put(jobId, job);
-        out.add(new ProducerRecord<>(config.definitionsTopic(), jobId, networkJson(setup)));
+        out.add(record(config.definitionsTopic(), jobId, networkJson(setup), tenant));
         out.add(state(partition, jobId + SUBMIT_SUFFIX, submit.encode()));
-        sendBatches(batches, out);
+        if (tenant != null) {
+            out.add(state(partition, jobId + TENANT_SUFFIX, TenantHeader.encode(tenant)));
+        }
+        sendBatches(batches, tenant, out);
         changed(partition, jobId);
         out.add(progress(job, now));
         LOG.infof("job %s started: %s batches of %d rows over %d rows", jobId, batches.size(),
@@ -166,12 +185,13 @@ public final class JobService implements StatefulHandler {
         return out;
     }
 
-    private List<ProducerRecord<String, byte[]>> refuse(int partition, String jobId, String error, Instant now) {
+    private List<ProducerRecord<String, byte[]>> refuse(int partition, String jobId, String error, String tenant,
+            Instant now) {
         LOG.infof("job %s refused: %s", jobId, error);
-        jobsOf(partition).put(jobId, new Job(null, null, now));
+        jobsOf(partition).put(jobId, new Job(null, null, null, now));
         countEnded(JobRun.Status.FAILED);
         return List.of(state(partition, jobId, ended(JobRun.Status.FAILED)),
-                new ProducerRecord<>(config.progressTopic(), jobId, progress.refused(jobId, error, now)));
+                record(config.progressTopic(), jobId, progress.refused(jobId, error, now), tenant));
     }
 
     private List<ProducerRecord<String, byte[]>> cancel(int partition, String jobId) {
@@ -199,7 +219,7 @@ public final class JobService implements StatefulHandler {
             return end(partition, job, now);
         }
         List<ProducerRecord<String, byte[]>> out = new ArrayList<>();
-        sendBatches(next, out);
+        sendBatches(next, job.tenant, out);
         changed(partition, jobId);
         boolean epochEnded = job.run.history().size() > epochsBefore;
         if (epochEnded || Duration.between(job.lastProgress, now).compareTo(config.progressInterval()) >= 0) {
@@ -217,10 +237,13 @@ public final class JobService implements StatefulHandler {
                 status == JobRun.Status.FAILED ? ": " + job.run.failure() : "");
         List<ProducerRecord<String, byte[]>> out = new ArrayList<>();
         out.add(progress(job, now));
-        out.add(new ProducerRecord<>(config.definitionsTopic(), jobId, null));
+        out.add(record(config.definitionsTopic(), jobId, null, job.tenant));
         out.add(state(partition, jobId + SUBMIT_SUFFIX, null));
+        if (job.tenant != null) {
+            out.add(state(partition, jobId + TENANT_SUFFIX, null));
+        }
         out.add(state(partition, jobId, ended(status)));
-        jobsOf(partition).put(jobId, new Job(null, null, now));
+        jobsOf(partition).put(jobId, new Job(null, null, null, now));
         return out;
     }
 
@@ -230,15 +253,24 @@ public final class JobService implements StatefulHandler {
 
     private ProducerRecord<String, byte[]> progress(Job job, Instant now) {
         job.lastProgress = now;
-        return new ProducerRecord<>(config.progressTopic(), job.run.jobId(), progress.progress(job.run,
-                job.run.isTraining() ? "train" : "gradient", job.since, job.samplesSince, now));
+        return record(config.progressTopic(), job.run.jobId(), progress.progress(job.run,
+                job.run.isTraining() ? "train" : "gradient", job.since, job.samplesSince, now), job.tenant);
     }
 
-    private void sendBatches(List<BatchRecord> batches, List<ProducerRecord<String, byte[]>> out) {
+    private void sendBatches(List<BatchRecord> batches, String tenant, List<ProducerRecord<String, byte[]>> out) {
         for (BatchRecord batch : batches) {
-            out.add(new ProducerRecord<>(config.batchesTopic(), batch.batchId(), batch.encode()));
+            out.add(record(config.batchesTopic(), batch.batchId(), batch.encode(), tenant));
         }
         batchesSent.increment(batches.size());
+    }
+
+    /** A record for a topic other than the state topic, with the job's tenant in its header when it has one. */
+    private static ProducerRecord<String, byte[]> record(String topic, String key, byte[] value, String tenant) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, value);
+        if (tenant != null) {
+            record.headers().add(TenantHeader.NAME, TenantHeader.encode(tenant));
+        }
+        return record;
     }
 
     private void changed(int partition, String jobId) {
@@ -332,11 +364,11 @@ public final class JobService implements StatefulHandler {
         Map<String, Job> jobs = new ConcurrentHashMap<>();
         Instant now = clock.instant();
         state.forEach((key, value) -> {
-            if (key.endsWith(SUBMIT_SUFFIX)) {
+            if (key.endsWith(SUBMIT_SUFFIX) || key.endsWith(TENANT_SUFFIX)) {
                 return;
             }
             if (isEnded(value)) {
-                jobs.put(key, new Job(null, null, now));
+                jobs.put(key, new Job(null, null, null, now));
                 return;
             }
             byte[] submitted = state.get(key + SUBMIT_SUFFIX);
@@ -348,7 +380,7 @@ public final class JobService implements StatefulHandler {
             JobCommand.Submit submit = (JobCommand.Submit) JobCommand.decode(submitted);
             try {
                 JobRun run = JobRun.restore(resolve(submit), config.maxBatchesInFlight(), value);
-                jobs.put(key, new Job(submit, run, now));
+                jobs.put(key, new Job(submit, TenantHeader.decode(state.get(key + TENANT_SUFFIX)), run, now));
             } catch (IOException | RuntimeException e) {
                 LOG.errorf(e, "job %s could not be resumed from its state", key);
             }

@@ -36,9 +36,14 @@ public final class TopicProbe implements AutoCloseable {
 
     /** Writes one record and waits for the broker to acknowledge it. */
     public void produce(String topic, String key, byte[] value) {
+        produce(new ProducerRecord<>(topic, key, value));
+    }
+
+    /** Writes one record, headers and all, and waits for the broker to acknowledge it. */
+    public void produce(ProducerRecord<String, byte[]> record) {
         companion.produce(String.class, byte[].class)
                 .withProp("max.request.size", MAX_FETCH_BYTES)
-                .fromRecords(new ProducerRecord<>(topic, key, value))
+                .fromRecords(record)
                 .awaitCompletion(timeout);
     }
 
