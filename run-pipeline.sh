@@ -5,6 +5,8 @@
 #
 #   ./run-pipeline.sh                     build, start, demo, wait for Ctrl-C
 #   ./run-pipeline.sh --exit-after-demo   the same, then stop (for scripts)
+#   ./run-pipeline.sh --secure            Kafka over TLS with SASL/SCRAM-SHA-512 and ACLs, one principal per service
+#                                         (README, "Security"); combines with --exit-after-demo
 #
 # Ports (override with the environment): Kafka 9092, gateway 8080, forward-service 8081, gradient-service 8082,
 # job-service 8083.
@@ -19,8 +21,16 @@ GRADIENT_PORT=${GRADFLOW_GRADIENT_PORT:-8082}
 JOB_PORT=${GRADFLOW_JOB_PORT:-8083}
 RUN_DIR=target/run
 GATEWAY=http://127.0.0.1:$GATEWAY_PORT
+SECURE_DIR=$RUN_DIR/secure
 EXIT_AFTER_DEMO=false
-[[ "${1:-}" == "--exit-after-demo" ]] && EXIT_AFTER_DEMO=true
+SECURE=false
+for arg in "$@"; do
+  case "$arg" in
+    --exit-after-demo) EXIT_AFTER_DEMO=true ;;
+    --secure) SECURE=true ;;
+    *) echo "unknown option $arg (see the header of $0)" >&2; exit 2 ;;
+  esac
+done
 
 pids=()
 names=()
@@ -69,18 +79,42 @@ await_ready() { # name url seconds pid log
   fail "$1 was not ready after $3 s; see $5"
 }
 
-echo "==> Starting Kafka on 127.0.0.1:$KAFKA_PORT"
+broker_args=()
+if $SECURE; then
+  # The broker makes a certificate authority, creates the topics, one SCRAM user per service and their ACLs, and
+  # writes each service's client properties to $SECURE_DIR/<service>.properties (deleted when it stops).
+  echo "==> Starting Kafka on 127.0.0.1:$KAFKA_PORT (SASL_SSL, SCRAM-SHA-512, ACLs)"
+  broker_args=(--secure "$SECURE_DIR")
+else
+  echo "==> Starting Kafka on 127.0.0.1:$KAFKA_PORT"
+fi
 java -Xmx1g -cp "kafka-broker/target/gradflow-kafka-broker-0.1.0-SNAPSHOT.jar:kafka-broker/target/lib/*" \
-  dev.gradflow.kafka.broker.KafkaBrokerMain "$KAFKA_PORT" >"$RUN_DIR/kafka.log" 2>&1 &
+  dev.gradflow.kafka.broker.KafkaBrokerMain ${broker_args[@]+"${broker_args[@]}"} "$KAFKA_PORT" \
+  >"$RUN_DIR/kafka.log" 2>&1 &
 pids+=($!); names+=(kafka)
-await_line "$RUN_DIR/kafka.log" "Kafka broker ready" 60 "${pids[-1]}"
+await_line "$RUN_DIR/kafka.log" "Kafka broker ready" 90 "${pids[-1]}"
+
+# In secure mode, a service's Kafka client properties as environment variables, as a deployment gives them from a
+# Secret (sasl.jaas.config becomes KAFKA_SASL_JAAS_CONFIG): exported in the service's own subshell, so the
+# password is on no command line.
+export_kafka_credentials() { # service
+  local key value
+  while IFS='=' read -r key value; do
+    [[ -z "$key" || "$key" == \#* ]] && continue
+    key=${key^^}
+    export "KAFKA_${key//[.-]/_}=$value"
+  done <"$SECURE_DIR/$1.properties"
+}
 
 start_service() { # module port
   local log="$RUN_DIR/$1.log"
   echo "==> Starting $1 on 127.0.0.1:$2"
   # A stable instance id, as a StatefulSet pod name would give: see "Recovery in seconds" in the README.
-  java -Xmx2g -Dkafka.bootstrap.servers="127.0.0.1:$KAFKA_PORT" -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$2" \
-    -Dgradflow.instance-id=local-1 -jar "$1/target/quarkus-app/quarkus-run.jar" >"$log" 2>&1 &
+  (
+    if $SECURE; then export_kafka_credentials "$1"; fi
+    exec java -Xmx2g -Dkafka.bootstrap.servers="127.0.0.1:$KAFKA_PORT" -Dquarkus.http.host=127.0.0.1 \
+      -Dquarkus.http.port="$2" -Dgradflow.instance-id=local-1 -jar "$1/target/quarkus-app/quarkus-run.jar" >"$log" 2>&1
+  ) &
   pids+=($!); names+=("$1")
 }
 start_service forward-service "$FORWARD_PORT"
@@ -179,7 +213,12 @@ echo "  the chain rule    $GATEWAY/  (a page: pick an example, see its graph wit
 echo "  forward-service   http://127.0.0.1:$FORWARD_PORT/q/health, /q/metrics"
 echo "  gradient-service  http://127.0.0.1:$GRADIENT_PORT/q/health, /q/metrics"
 echo "  job-service       http://127.0.0.1:$JOB_PORT/q/health, /q/metrics"
-echo "  kafka             127.0.0.1:$KAFKA_PORT"
+if $SECURE; then
+  echo "  kafka             127.0.0.1:$KAFKA_PORT  (SASL_SSL, SCRAM-SHA-512, ACLs; each principal's client properties,"
+  echo "                    for this run only, in $SECURE_DIR/: admin.properties for kafka-*.sh --command-config)"
+else
+  echo "  kafka             127.0.0.1:$KAFKA_PORT"
+fi
 echo "  logs              $RUN_DIR/"
 $EXIT_AFTER_DEMO && exit 0
 echo "Press Ctrl-C to stop."

@@ -9,6 +9,7 @@
 #   benchmarks/pipeline.sh --cases neuron,784-256-128-10/256/float32 --duration 10 --warmup 3 --batches 20
 #   benchmarks/pipeline.sh --jobs                   jobs instead: training and a gradient job, next to in-process
 #   benchmarks/pipeline.sh --jobs --instances 2 --job-cases gradient --batch 500
+#   benchmarks/pipeline.sh --secure --cases neuron   the same against the secure broker (README, "Security")
 #
 # Options:
 #   --instances N   instances of the forward-service and of the gradient-service (default 1, at most 6: the
@@ -26,6 +27,8 @@
 #                   job (2-64-3 on spiral_data(100, 3), Adam, --steps steps, default 1000) and a gradient job
 #                   (784-256-128-10 float32 on 60,000 x 784 rows, --batch rows per batch, default 1000), each next
 #                   to the same computation in process; --job-cases train,gradient picks them
+#   --secure        the broker in its secure mode (SASL_SSL, SCRAM-SHA-512, ACLs): each service gets its own
+#                   principal's credentials as environment variables, the driver the administrator's
 #
 # Every server listens on 127.0.0.1 on a free port. The table, the driver's output and every server's log go to
 # benchmarks/target/pipeline/<time>/. Environment: JAVA (default java), GRADFLOW_REBUILD=1 to rebuild regardless,
@@ -42,6 +45,7 @@ heap="${GRADFLOW_SERVICE_HEAP:-1g}"
 
 instances=1
 jobs=false
+secure=false
 driver_args=()
 job_args=()
 while (($#)); do
@@ -49,6 +53,7 @@ while (($#)); do
     --instances) instances="$2"; shift 2 ;;
     --cases | --duration | --warmup | --batches | --window | --clients) driver_args+=("$1" "$2"); shift 2 ;;
     --jobs) jobs=true; shift ;;
+    --secure) secure=true; shift ;;
     --job-cases) job_args+=(--cases "$2"); shift 2 ;;
     --steps | --batch) job_args+=("$1" "$2"); shift 2 ;;
     -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
@@ -139,16 +144,41 @@ await_ready() { # name url seconds pid log
 kafka_port=$(free_port)
 kafka_controller_port=$(free_port)
 bootstrap="127.0.0.1:$kafka_port"
-echo "==> Starting Kafka on $bootstrap"
+secure_dir="$out/secure"
+broker_args=()
+client_args=()
+if $secure; then
+  # The broker creates the topics, one SCRAM user per service and their ACLs, and writes each principal's client
+  # properties to $secure_dir (deleted when it stops).
+  broker_args=(--secure "$secure_dir")
+  client_args=(--client-properties "$secure_dir/admin.properties")
+  echo "==> Starting Kafka on $bootstrap (SASL_SSL, SCRAM-SHA-512, ACLs)"
+else
+  echo "==> Starting Kafka on $bootstrap"
+fi
 # shellcheck disable=SC2086 # GRADFLOW_BROKER_OPTS is a list of JVM options
 "$java" -Xmx1g -Dgradflow.kafka.controller.port="$kafka_controller_port" ${GRADFLOW_BROKER_OPTS:-} \
   -cp "kafka-broker/target/gradflow-kafka-broker-0.1.0-SNAPSHOT.jar:kafka-broker/target/lib/*" \
-  dev.gradflow.kafka.broker.KafkaBrokerMain "$kafka_port" >"$logs/kafka.log" 2>&1 &
+  dev.gradflow.kafka.broker.KafkaBrokerMain ${broker_args[@]+"${broker_args[@]}"} "$kafka_port" \
+  >"$logs/kafka.log" 2>&1 &
 pids+=($!); names+=(kafka)
-await_line "$logs/kafka.log" "Kafka broker ready" 60 "${pids[-1]}"
+await_line "$logs/kafka.log" "Kafka broker ready" 90 "${pids[-1]}"
 
 # Before any service: a service's client would otherwise create a topic with the broker's default of 1 partition.
-"$java" -cp benchmarks/target/benchmarks.jar dev.gradflow.benchmarks.pipeline.CreateTopics "$bootstrap"
+# (The secure broker has created them already, and no service may create one.)
+"$java" -cp benchmarks/target/benchmarks.jar dev.gradflow.benchmarks.pipeline.CreateTopics "$bootstrap" \
+  ${client_args[1]+"${client_args[1]}"}
+
+# A service's Kafka client properties as environment variables (sasl.jaas.config as KAFKA_SASL_JAAS_CONFIG),
+# exported in its own subshell so no password is on a command line.
+export_kafka_credentials() { # service
+  local key value
+  while IFS='=' read -r key value; do
+    [[ -z "$key" || "$key" == \#* ]] && continue
+    key=${key^^}
+    export "KAFKA_${key//[.-]/_}=$value"
+  done <"$secure_dir/$1.properties"
+}
 
 ready_urls=()
 ready_names=()
@@ -156,9 +186,13 @@ ready_pids=()
 start_service() { # module instance-id port
   local log="$logs/$2.log"
   echo "==> Starting $2 on 127.0.0.1:$3"
-  # shellcheck disable=SC2086 # GRADFLOW_SERVICE_OPTS is a list of options
-  "$java" -Xmx"$heap" ${GRADFLOW_SERVICE_OPTS:-} -Dkafka.bootstrap.servers="$bootstrap" -Dquarkus.http.host=127.0.0.1 \
-    -Dquarkus.http.port="$3" -Dgradflow.instance-id="$2" -jar "$1/target/quarkus-app/quarkus-run.jar" >"$log" 2>&1 &
+  (
+    if $secure; then export_kafka_credentials "$1"; fi
+    # shellcheck disable=SC2086 # GRADFLOW_SERVICE_OPTS is a list of options
+    exec "$java" -Xmx"$heap" ${GRADFLOW_SERVICE_OPTS:-} -Dkafka.bootstrap.servers="$bootstrap" \
+      -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$3" -Dgradflow.instance-id="$2" \
+      -jar "$1/target/quarkus-app/quarkus-run.jar" >"$log" 2>&1
+  ) &
   pids+=($!); names+=("$2")
   ready_urls+=("http://127.0.0.1:$3/q/health/ready"); ready_names+=("$2"); ready_pids+=($!)
 }
@@ -197,7 +231,8 @@ echo "==> Driving the pipeline"
 "$java" -Xmx2g -cp benchmarks/target/benchmarks.jar dev.gradflow.benchmarks.pipeline.PipelineBenchmark \
   --bootstrap "$bootstrap" --gateway "http://127.0.0.1:$gateway_port" \
   --forward-metrics "$(join "${forward_metrics[@]}")" --gradient-metrics "$(join "${gradient_metrics[@]}")" \
-  --examples examples --out "$out" ${driver_args[@]+"${driver_args[@]}"} > >(tee "$out/output.txt") 2>&1 &
+  --examples examples --out "$out" ${client_args[@]+"${client_args[@]}"} ${driver_args[@]+"${driver_args[@]}"} \
+  > >(tee "$out/output.txt") 2>&1 &
 pids+=($!); names+=(driver)
 wait "${pids[-1]}" || fail "the driver failed; see $out/output.txt and the logs in $logs/"
 echo "Saved to $out/"

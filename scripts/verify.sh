@@ -3,7 +3,7 @@
 # the project and runs every test tier (./mvnw -B verify). Extra arguments go to Maven, e.g.
 #
 #   scripts/verify.sh                          everything
-#   scripts/verify.sh -pl deploy-tests         one module
+#   scripts/verify.sh -pl deploy-tests -am     one module, and the modules it builds on
 #
 # Needs, besides a JDK 17: Debian's prometheus package (a real Prometheus and promtool, for the alert-rule tests
 # and the live dashboard check), kubectl (for the kustomize rendering check), and Node.js with npm (for the

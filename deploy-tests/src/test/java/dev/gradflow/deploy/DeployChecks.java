@@ -65,6 +65,15 @@ final class DeployChecks {
         this.services = List.copyOf(services);
     }
 
+    Manifests manifests() {
+        return manifests;
+    }
+
+    /** The checks of Kafka's users, ACLs, listeners and credentials, on the same manifests. */
+    KafkaSecurityChecks security() {
+        return new KafkaSecurityChecks(this);
+    }
+
     // ---- Which workload runs which service
 
     /**
@@ -82,7 +91,7 @@ final class DeployChecks {
     }
 
     /** Every Deployment container, with the service it runs (a container running none is a problem of its own). */
-    private List<ServiceContainer> serviceContainers() {
+    List<ServiceContainer> serviceContainers() {
         List<ServiceContainer> list = new ArrayList<>();
         for (JsonNode deployment : manifests.ofKind("Deployment")) {
             for (JsonNode container : Manifests.containers(deployment)) {
@@ -92,7 +101,7 @@ final class DeployChecks {
         return list;
     }
 
-    private record ServiceContainer(JsonNode deployment, JsonNode container, ServiceConfig service) {
+    record ServiceContainer(JsonNode deployment, JsonNode container, ServiceConfig service) {
 
         String describe() {
             return Manifests.describe(deployment) + " container " + container.path("name").asText() + " ("
@@ -193,10 +202,10 @@ final class DeployChecks {
         return problems;
     }
 
-    /** KafkaTopics and KafkaNodePools name (label strimzi.io/cluster) a Kafka cluster of these manifests. */
+    /** KafkaTopics, KafkaNodePools and KafkaUsers name (label strimzi.io/cluster) a Kafka cluster of these manifests. */
     List<String> strimziResourcesNameTheirCluster() {
         List<String> problems = new ArrayList<>();
-        for (String kind : List.of("KafkaTopic", "KafkaNodePool")) {
+        for (String kind : List.of("KafkaTopic", "KafkaNodePool", "KafkaUser")) {
             for (JsonNode resource : manifests.ofKind(kind)) {
                 String cluster = resource.path("metadata").path("labels").path("strimzi.io/cluster").asText("");
                 if (cluster.isEmpty()) {
@@ -517,7 +526,7 @@ final class DeployChecks {
      * A container's environment as Kubernetes assembles it: envFrom ConfigMaps first, then env, which overrides
      * them. A value set through valueFrom, or from a Secret or a ConfigMap not in these manifests, is unknown (empty).
      */
-    private Map<String, Optional<String>> environment(ServiceContainer sc) {
+    Map<String, Optional<String>> environment(ServiceContainer sc) {
         Map<String, Optional<String>> environment = new LinkedHashMap<>();
         for (JsonNode source : Manifests.list(sc.container().path("envFrom"))) {
             String prefix = source.path("prefix").asText("");
@@ -799,7 +808,7 @@ final class DeployChecks {
                 : names.contains(Manifests.namespace(service));
     }
 
-    private Optional<ServiceConfig> scaledService(JsonNode scaledObject) {
+    Optional<ServiceConfig> scaledService(JsonNode scaledObject) {
         JsonNode target = scaledObject.path("spec").path("scaleTargetRef");
         if (!"Deployment".equals(target.path("kind").asText("Deployment"))) {
             return Optional.empty();
@@ -811,7 +820,7 @@ final class DeployChecks {
                 .map(this::serviceOf).flatMap(Optional::stream).findFirst();
     }
 
-    private static List<JsonNode> kafkaTriggers(JsonNode scaledObject) {
+    static List<JsonNode> kafkaTriggers(JsonNode scaledObject) {
         return Manifests.list(scaledObject.path("spec").path("triggers")).stream()
                 .filter(t -> "kafka".equals(t.path("type").asText())).toList();
     }
@@ -828,7 +837,7 @@ final class DeployChecks {
                 .filter(k -> Manifests.name(k).equals(name) && Manifests.namespace(k).equals(namespace)).findFirst();
     }
 
-    private Optional<JsonNode> clusterOf(JsonNode strimziResource) {
+    Optional<JsonNode> clusterOf(JsonNode strimziResource) {
         return kafkaCluster(strimziResource.path("metadata").path("labels").path("strimzi.io/cluster").asText(""),
                 Manifests.namespace(strimziResource));
     }
@@ -845,7 +854,7 @@ final class DeployChecks {
         return brokers;
     }
 
-    private static Optional<String> topicConfig(JsonNode topic, String key) {
+    static Optional<String> topicConfig(JsonNode topic, String key) {
         JsonNode value = topic.path("spec").path("config").path(key);
         return value.isMissingNode() || value.isNull() ? Optional.empty() : Optional.of(value.asText());
     }
@@ -872,13 +881,8 @@ final class DeployChecks {
                 problems.add(what + " has '" + server + "', not host:port");
                 continue;
             }
-            String[] host = matcher.group(1).split("\\.");
             int port = Integer.parseInt(matcher.group(2));
-            String serviceNamespace = host.length > 1 ? host[1] : namespace;
-            Optional<JsonNode> cluster = manifests.ofKind("Kafka").stream()
-                    .filter(k -> host[0].equals(Manifests.name(k) + "-kafka-bootstrap")
-                            && (Manifests.namespace(k).isEmpty() || Manifests.namespace(k).equals(serviceNamespace)))
-                    .findFirst();
+            Optional<JsonNode> cluster = bootstrapCluster(matcher.group(1), namespace);
             if (cluster.isEmpty()) {
                 problems.add(what + " names host " + matcher.group(1) + ", which is no Kafka cluster's bootstrap "
                         + "Service (<cluster>-kafka-bootstrap) here");
@@ -892,6 +896,52 @@ final class DeployChecks {
             }
         }
         return problems;
+    }
+
+    /**
+     * The Kafka cluster whose bootstrap Service a host names ({@code <cluster>-kafka-bootstrap}, optionally qualified
+     * with its namespace, else resolved in {@code namespace}).
+     */
+    private Optional<JsonNode> bootstrapCluster(String host, String namespace) {
+        String[] parts = host.split("\\.");
+        String serviceNamespace = parts.length > 1 ? parts[1] : namespace;
+        return manifests.ofKind("Kafka").stream()
+                .filter(k -> parts[0].equals(Manifests.name(k) + "-kafka-bootstrap")
+                        && (Manifests.namespace(k).isEmpty() || Manifests.namespace(k).equals(serviceNamespace)))
+                .findFirst();
+    }
+
+    /** A Kafka listener, with the cluster it belongs to. */
+    record Listener(JsonNode cluster, JsonNode listener) {
+
+        String describe() {
+            return Manifests.describe(cluster) + " listener " + listener.path("name").asText() + " (port "
+                    + listener.path("port").asText() + ")";
+        }
+    }
+
+    /**
+     * The listener every {@code host:port} of a bootstrap address reaches, when they all reach the same one of a
+     * Kafka of these manifests; empty otherwise ({@link #bootstrapProblems} says why).
+     */
+    Optional<Listener> bootstrapListener(String servers, String namespace) {
+        Set<Listener> listeners = new HashSet<>();
+        for (String server : servers.split(",")) {
+            Matcher matcher = BOOTSTRAP.matcher(server.trim());
+            if (!matcher.matches()) {
+                return Optional.empty();
+            }
+            int port = Integer.parseInt(matcher.group(2));
+            Optional<Listener> listener = bootstrapCluster(matcher.group(1), namespace).flatMap(cluster ->
+                    Manifests.list(cluster.path("spec").path("kafka").path("listeners")).stream()
+                            .filter(l -> l.path("port").asInt() == port).findFirst()
+                            .map(l -> new Listener(cluster, l)));
+            if (listener.isEmpty()) {
+                return Optional.empty();
+            }
+            listeners.add(listener.get());
+        }
+        return listeners.size() == 1 ? listeners.stream().findFirst() : Optional.empty();
     }
 
     /** A probe's or Service's port (number or name) as a number, if the container exposes it. */

@@ -9,9 +9,10 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link DeployChecks} on the test's own deployments: the correct fixture passes every check (no false alarms), and
- * the flawed one, which has one mistake per check (see src/test/resources/flawed/kustomization.yaml), fails each
- * check with that mistake. Without this, a check that could never fail would pass the overlays too.
+ * {@link DeployChecks} and {@link KafkaSecurityChecks} on the test's own deployments: the correct fixture passes every
+ * check (no false alarms), and the flawed one, which has one mistake per check (see
+ * src/test/resources/flawed/kustomization.yaml), fails each check with that mistake. Without this, a check that could
+ * never fail would pass the overlays too.
  */
 class DeployChecksCatchMistakesTest {
 
@@ -38,6 +39,13 @@ class DeployChecksCatchMistakesTest {
         checks.put("prometheusRulesEqualTheRulesFile", c -> c.prometheusRulesEqualTheRulesFile(Fixtures.rulesFile()));
         checks.put("rulesSelectScrapedJobs", DeployChecks::rulesSelectScrapedJobs);
         checks.put("dashboardsAreLoadable", c -> c.dashboardsAreLoadable(Fixtures.dashboardsDirectory()));
+        checks.put("kafkaUsersGrantExactlyTheServiceAcls", c -> c.security().kafkaUsersGrantExactlyTheServiceAcls());
+        checks.put("clientListenersUseTlsAndAuthentication", c -> c.security().clientListenersUseTlsAndAuthentication());
+        checks.put("servicesLogInWithTheirOwnSecrets", c -> c.security().servicesLogInWithTheirOwnSecrets());
+        checks.put("noSecretIsWrittenIntoAManifest", c -> c.security().noSecretIsWrittenIntoAManifest());
+        checks.put("scalersLogInThroughTriggerAuthentications",
+                c -> c.security().scalersLogInThroughTriggerAuthentications());
+        checks.put("topicsAreThoseOfTheServiceAcls", c -> c.security().topicsAreThoseOfTheServiceAcls());
         return checks;
     }
 
@@ -99,7 +107,39 @@ class DeployChecksCatchMistakesTest {
                     "PrometheusRule/gradflow rule GradflowForwardLagging selects job=\"forward\", but the ServiceMonitors "
                             + "scrape only the jobs [forward-service, gateway, gradient-service, job-service]")),
             Map.entry("dashboardsAreLoadable", List.of(
-                    "ConfigMap/gradflow-dashboards holds dashboards but lacks the label grafana_dashboard: \"1\"")));
+                    "ConfigMap/gradflow-dashboards holds dashboards but lacks the label grafana_dashboard: \"1\"")),
+            Map.entry("kafkaUsersGrantExactlyTheServiceAcls", List.of(
+                    "KafkaUser/forward-service allows TOPIC gradients: READ, which ServiceAcls.GRANTS does not give "
+                            + "User:forward-service",
+                    "KafkaUser/job-service lacks GROUP job-service*: READ, which ServiceAcls.GRANTS gives User:job-service",
+                    "KafkaUser/job-service allows GROUP job-service: READ, which ServiceAcls.GRANTS does not give "
+                            + "User:job-service")),
+            Map.entry("clientListenersUseTlsAndAuthentication", List.of(
+                    "Kafka/gradflow listener plain (port 9092) has no TLS: logins and records would cross the network "
+                            + "in the clear",
+                    "Kafka/gradflow listener plain (port 9092) has no authentication: any client that reaches it is let "
+                            + "in, as User:ANONYMOUS")),
+            Map.entry("servicesLogInWithTheirOwnSecrets", List.of(
+                    "Deployment/gateway container gateway (gateway) takes KAFKA_SASL_JAAS_CONFIG from Secret "
+                            + "forward-service; it must come from Secret gateway, the Secret of KafkaUser/gateway",
+                    "Deployment/job-service container job-service (job-service) reads its truststore from "
+                            + "/etc/kafka-ca/truststore.p12, which is key truststore.p12 of Secret "
+                            + "gradflow-cluster-ca-cert (volume kafka-ca); the truststore is key ca.p12",
+                    "Deployment/job-service container job-service (job-service) does not take "
+                            + "KAFKA_SSL_TRUSTSTORE_PASSWORD from a Secret (valueFrom.secretKeyRef: key ca.password of "
+                            + "Secret gradflow-cluster-ca-cert, the cluster CA's Secret)")),
+            Map.entry("noSecretIsWrittenIntoAManifest", List.of(
+                    "Secret/kafka-password is written into the manifests, values and all; let Strimzi create it, or "
+                            + "create it with kubectl create secret",
+                    "Deployment/job-service container job-service sets KAFKA_SSL_TRUSTSTORE_PASSWORD to a value written "
+                            + "in the manifest; a secret belongs in a Secret (valueFrom.secretKeyRef)")),
+            Map.entry("scalersLogInThroughTriggerAuthentications", List.of(
+                    "ScaledObject/forward-service kafka trigger does not set tls: enable; the brokers take TLS only",
+                    "ScaledObject/gradient-service kafka trigger uses TriggerAuthentication gradient-service-keda, which "
+                            + "is not in these manifests (in its namespace)")),
+            Map.entry("topicsAreThoseOfTheServiceAcls", List.of(
+                    "KafkaTopic/gradients has 3 partitions, fewer than the 6 ServiceAcls.TOPICS gives it",
+                    "KafkaTopic/datasets has cleanup.policy delete; ServiceAcls.TOPICS has it compacted")));
 
     @Test
     void theCorrectFixturePassesEveryCheck() {

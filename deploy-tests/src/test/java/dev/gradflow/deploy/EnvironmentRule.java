@@ -7,9 +7,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigDef;
 
 /**
  * Which environment variable names a service understands. Quarkus (SmallRye Config) reads a key {@code foo.bar-baz}
@@ -50,11 +53,19 @@ final class EnvironmentRule {
             "OPENBLAS_NUM_THREADS", "OpenBLAS, behind core's dense products: its thread count");
 
     private static final Set<String> KAFKA_CLIENT_KEYS = new HashSet<>();
+    /** The Kafka client keys whose values are secrets: those of type PASSWORD, which Kafka never logs. */
+    private static final Set<String> KAFKA_PASSWORD_KEYS = new HashSet<>();
+    /** Names that say a variable holds a secret, whoever reads it. */
+    private static final Pattern SECRET_NAME = Pattern.compile(".*(PASSWORD|SECRET|TOKEN|CREDENTIAL|API_KEY|JAAS).*");
 
     static {
         KAFKA_CLIENT_KEYS.addAll(ProducerConfig.configNames());
         KAFKA_CLIENT_KEYS.addAll(ConsumerConfig.configNames());
         KAFKA_CLIENT_KEYS.addAll(AdminClientConfig.configNames());
+        Stream.of(ProducerConfig.configDef(), ConsumerConfig.configDef(), AdminClientConfig.configDef())
+                .flatMap(definition -> definition.configKeys().values().stream())
+                .filter(key -> key.type == ConfigDef.Type.PASSWORD)
+                .forEach(key -> KAFKA_PASSWORD_KEYS.add(key.name));
     }
 
     private EnvironmentRule() {
@@ -63,6 +74,20 @@ final class EnvironmentRule {
     /** The environment variable Quarkus reads a key from, e.g. {@code GRADFLOW_STREAM_GROUP_ID}. */
     static String environmentName(String key) {
         return key.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT);
+    }
+
+    /**
+     * Whether a variable holds a secret, whose value belongs in a Secret and never in a manifest: under
+     * {@code KAFKA_}, a Kafka client key of type PASSWORD (sasl.jaas.config, ssl.truststore.password, ...; Kafka's
+     * own typing, so that sasl.oauthbearer.token.endpoint.url is not one); any other variable whose name says so
+     * ({@link #SECRET_NAME}).
+     */
+    static boolean holdsASecret(String variable) {
+        if (variable.startsWith("KAFKA_")) {
+            return KAFKA_PASSWORD_KEYS.stream()
+                    .anyMatch(key -> environmentName(key).equals(variable.substring("KAFKA_".length())));
+        }
+        return SECRET_NAME.matcher(variable).matches();
     }
 
     /** Why the service understands the variable, or empty when it does not. */

@@ -8,8 +8,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * What a schema cannot check, for both overlays: the manifests agree with each other and with the services'
- * application.properties. Each test is one of {@link DeployChecks}' checks; its Javadoc there says what it requires.
+ * What a schema cannot check, for both overlays: the manifests agree with each other, with the services'
+ * application.properties and with their Kafka ACLs (ServiceAcls). Each test is one of the checks of
+ * {@link DeployChecks} or {@link KafkaSecurityChecks}; its Javadoc there says what it requires.
  */
 class OverlayConsistencyTest {
 
@@ -137,5 +138,41 @@ class OverlayConsistencyTest {
     void dashboardsAreLabelledValidAndWellFormed(Overlay overlay) {
         Path dashboards = Repository.deploy().resolve(MONITORING).resolve("dashboards");
         assertNoProblems(overlay, checks(overlay).dashboardsAreLoadable(dashboards));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Overlay.class)
+    void kafkaUsersGrantExactlyTheServiceAcls(Overlay overlay) {
+        assertNoProblems(overlay, checks(overlay).security().kafkaUsersGrantExactlyTheServiceAcls());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Overlay.class)
+    void everyClientListenerHasTlsAndAuthentication(Overlay overlay) {
+        assertNoProblems(overlay, checks(overlay).security().clientListenersUseTlsAndAuthentication());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Overlay.class)
+    void servicesLogInWithTheirOwnSecretsOverTls(Overlay overlay) {
+        assertNoProblems(overlay, checks(overlay).security().servicesLogInWithTheirOwnSecrets());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Overlay.class)
+    void noSecretIsWrittenIntoAManifest(Overlay overlay) {
+        assertNoProblems(overlay, checks(overlay).security().noSecretIsWrittenIntoAManifest());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Overlay.class)
+    void scalersLogInThroughTriggerAuthentications(Overlay overlay) {
+        assertNoProblems(overlay, checks(overlay).security().scalersLogInThroughTriggerAuthentications());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Overlay.class)
+    void topicsAreThoseOfTheServiceAcls(Overlay overlay) {
+        assertNoProblems(overlay, checks(overlay).security().topicsAreThoseOfTheServiceAcls());
     }
 }

@@ -16,10 +16,10 @@ class OverlaySchemaTest {
         List<String> kinds = overlay.manifests().resources().stream().map(r -> r.path("kind").asText()).toList();
 
         assertThat(kinds).contains("Deployment", "Service", "PodDisruptionBudget", "ServiceMonitor", "PrometheusRule",
-                "ConfigMap", "Kafka", "KafkaNodePool", "KafkaTopic");
+                "ConfigMap", "Kafka", "KafkaNodePool", "KafkaTopic", "KafkaUser");
         if (overlay == Overlay.PRODUCTION) {
-            // dev runs one instance of each service and deletes the ScaledObjects.
-            assertThat(kinds).contains("ScaledObject");
+            // dev runs one instance of each service and deletes the ScaledObjects and KEDA's credentials.
+            assertThat(kinds).contains("ScaledObject", "TriggerAuthentication");
         }
     }
 

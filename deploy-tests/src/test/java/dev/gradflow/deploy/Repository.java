@@ -51,7 +51,7 @@ final class Repository {
         String value = System.getProperty(name);
         if (value == null || value.isBlank()) {
             throw new AssertionError("system property " + name + " is not set: run these tests through Maven "
-                    + "(./mvnw -B verify -pl deploy-tests), which sets it");
+                    + "(./mvnw -B verify -pl deploy-tests -am), which sets it");
         }
         return value;
     }

@@ -35,7 +35,7 @@ final class SchemaValidator {
         Path script = Repository.module().resolve("src/test/js/validate-manifests.mjs");
         if (!Files.isDirectory(Repository.module().resolve("node_modules/kubernetes-models"))) {
             throw new AssertionError("deploy-tests/node_modules is not installed: the Maven build runs `npm ci "
-                    + "--ignore-scripts` in generate-test-resources (./mvnw -B verify -pl deploy-tests)");
+                    + "--ignore-scripts` in generate-test-resources (./mvnw -B verify -pl deploy-tests -am)");
         }
         Path node = Processes.requireExecutable("node", "NODE",
                 "The schema checks run on Node.js 20 or newer: apt-get install nodejs npm, or set NODE to its path.");

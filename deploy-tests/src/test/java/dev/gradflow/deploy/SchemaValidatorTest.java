@@ -84,7 +84,9 @@ class SchemaValidatorTest {
 
         assertThat(unknownFieldKinds.keySet()).contains("apps/v1", "v1", "policy/v1", "kafka.strimzi.io/v1",
                 "keda.sh/v1alpha1", "monitoring.coreos.com/v1");
-        assertThat(unknownFieldKinds.get("kafka.strimzi.io/v1")).contains("Kafka", "KafkaNodePool", "KafkaTopic");
+        assertThat(unknownFieldKinds.get("kafka.strimzi.io/v1")).contains("Kafka", "KafkaNodePool", "KafkaTopic",
+                "KafkaUser");
+        assertThat(unknownFieldKinds.get("keda.sh/v1alpha1")).contains("ScaledObject", "TriggerAuthentication");
         assertThat(unknownFieldKinds.get("monitoring.coreos.com/v1")).contains("ServiceMonitor", "PrometheusRule");
     }
 }

@@ -148,7 +148,7 @@ final class StrimziCrds {
         Path jars = configured == null ? Repository.buildDirectory().resolve("strimzi-crd-generator") : Path.of(configured);
         if (!Files.isRegularFile(jars.resolve("api.jar")) || !Files.isRegularFile(jars.resolve("crd-generator.jar"))) {
             throw new AssertionError(jars + " lacks api.jar or crd-generator.jar: the Maven build copies them there in "
-                    + "generate-test-resources (./mvnw -B verify -pl deploy-tests)");
+                    + "generate-test-resources (./mvnw -B verify -pl deploy-tests -am)");
         }
         return jars;
     }

@@ -68,6 +68,11 @@ import org.slf4j.LoggerFactory;
  * without a rebalance and aborts its predecessor's open transaction at once. An instance that never comes back
  * loses its partitions after {@link StreamSettings#sessionTimeout()}, and its open transaction is aborted after
  * {@link StreamSettings#transactionTimeout()}.
+ *
+ * <p>Security: credentials the broker refuses stop the stream ({@link StreamHealth.State#FAILED}, with the reason,
+ * never the secret). A transaction the broker refuses as unauthorised (an output topic without its ACL) is aborted
+ * and its records read again, after a wait that grows to a few seconds, until the ACL exists
+ * ({@link StreamHealth.State#BLOCKED} meanwhile): the records stay uncommitted on their topic, never lost.
  */
 public final class ExactlyOnceStream implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ExactlyOnceStream.class);
@@ -100,6 +105,8 @@ public final class ExactlyOnceStream implements AutoCloseable {
     private volatile Instant lastLoop = Instant.now();
     private volatile int inFlight;
     private volatile int assigned;
+    /** Transactions refused as unauthorised in a row; each waits longer before the next try. */
+    private int deniedInARow;
     private KafkaConsumer<String, byte[]> consumer;
     private final MeterRegistry meters;
     /** The Kafka clients' own metrics (fetch lag, request latency, ...) in the service's registry. */
@@ -221,8 +228,8 @@ public final class ExactlyOnceStream implements AutoCloseable {
         } catch (AuthenticationException | AuthorizationException | FencedInstanceIdException
                 | InvalidGroupIdException e) {
             // Nothing this instance can fix by retrying: say so in the health check and stop.
-            LOG.error("{} stopped: {}", memberName, e.toString());
-            health = StreamHealth.failed(memberName, e.toString());
+            health = StreamHealth.failed(memberName, StreamClients.failureDetail(e));
+            LOG.error("{} stopped: {}", memberName, health.detail());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
@@ -328,13 +335,24 @@ public final class ExactlyOnceStream implements AutoCloseable {
             }
             metrics.committed(outcomes, inputBytes, outputBytes, System.nanoTime() - started);
             metrics.answered(submittedAt, answers, committedAt);
+            if (deniedInARow > 0) {
+                deniedInARow = 0;
+                health = StreamHealth.running(memberName, staticMember);
+                LOG.info("{}: the broker allows its transactions again", memberName);
+            }
             return producer;
         } catch (KafkaException e) {
             metrics.aborted();
-            LOG.warn("transaction of {} records aborted, they will be processed again: {}", results.size(),
-                    e.toString());
+            AuthorizationException denied = StreamClients.deniedBy(e);
+            if (denied == null) {
+                LOG.warn("transaction of {} records aborted, they will be processed again: {}", results.size(),
+                        e.toString());
+            }
             KafkaProducer<String, byte[]> next = abortOrReplace(producer);
             rewind();
+            if (denied != null) {
+                waitAfterDenial(results.size(), denied);
+            }
             return next;
         }
     }
@@ -368,6 +386,23 @@ public final class ExactlyOnceStream implements AutoCloseable {
                 oversizedOutputs.put(coordinates(result.input()), "its output for " + settings.outputTopic() + " ("
                         + outputSize(result) + " bytes) was refused as too large: " + tooLarge.getMessage());
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * An ACL is missing: retrying at once would only spin. The records were rewound, so they wait on their topic,
+     * uncommitted, while the health check says why.
+     */
+    private void waitAfterDenial(int records, AuthorizationException denied) {
+        Duration backoff = StreamClients.deniedBackoff(++deniedInARow);
+        health = StreamHealth.blocked(memberName, "Kafka refused the transaction (check the principal's ACLs); its "
+                + records + " records stay uncommitted and are retried every " + backoff.toSeconds() + " s: " + denied);
+        LOG.error("{}: transaction of {} records refused, retrying in {}: {}", memberName, records, backoff,
+                denied.toString());
+        try {
+            StreamClients.sleepWhile(backoff, () -> running);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

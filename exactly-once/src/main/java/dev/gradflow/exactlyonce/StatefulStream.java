@@ -79,6 +79,8 @@ public final class StatefulStream implements AutoCloseable {
     private volatile StreamHealth health = StreamHealth.starting();
     private volatile Instant lastLoop = Instant.now();
     private volatile int assigned;
+    /** Transactions refused as unauthorised in a row; each waits longer before the next try. */
+    private int deniedInARow;
     private KafkaConsumer<String, byte[]> consumer;
     private KafkaProducer<String, byte[]> producer;
 
@@ -150,8 +152,8 @@ public final class StatefulStream implements AutoCloseable {
                 }
             }
         } catch (AuthenticationException | AuthorizationException | FencedInstanceIdException e) {
-            LOG.error("{} stopped: {}", memberName, e.toString());
-            health = StreamHealth.failed(memberName, e.toString());
+            health = StreamHealth.failed(memberName, StreamClients.failureDetail(e));
+            LOG.error("{} stopped: {}", memberName, health.detail());
         } catch (RuntimeException e) {
             LOG.error("{} stopped by an unexpected error", memberName, e);
             health = StreamHealth.failed(memberName, e.toString());
@@ -201,12 +203,34 @@ public final class StatefulStream implements AutoCloseable {
             producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
             producer.commitTransaction();
             metrics.committed(outcomes, inputBytes, outputBytes, System.nanoTime() - started);
+            if (deniedInARow > 0) {
+                deniedInARow = 0;
+                health = StreamHealth.running(memberName, staticMember);
+                LOG.info("{}: the broker allows its transactions again", memberName);
+            }
         } catch (KafkaException e) {
             metrics.aborted();
-            LOG.warn("transaction of {} records aborted, they will be handled again: {}", records.count(),
-                    e.toString());
+            AuthorizationException denied = StreamClients.deniedBy(e);
+            if (denied == null) {
+                LOG.warn("transaction of {} records aborted, they will be handled again: {}", records.count(),
+                        e.toString());
+            }
             abortOrReplace();
             restoreAndRewind(consumer.assignment());
+            if (denied != null) {
+                // An ACL is missing: the records wait, uncommitted, while the health check says why.
+                Duration backoff = StreamClients.deniedBackoff(++deniedInARow);
+                health = StreamHealth.blocked(memberName, "Kafka refused the transaction (check the principal's ACLs);"
+                        + " its " + records.count() + " records stay uncommitted and are retried every "
+                        + backoff.toSeconds() + " s: " + denied);
+                LOG.error("{}: transaction of {} records refused, retrying in {}: {}", memberName, records.count(),
+                        backoff, denied.toString());
+                try {
+                    StreamClients.sleepWhile(backoff, () -> running);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
     }
 

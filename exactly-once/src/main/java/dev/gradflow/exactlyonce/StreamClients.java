@@ -28,6 +28,8 @@ final class StreamClients {
     /** Room for the largest records gradflow sends (the bundled broker's message.max.bytes). */
     static final String MAX_RECORD_BYTES = String.valueOf(64 << 20);
     private static final Duration RETRY_BACKOFF = Duration.ofSeconds(1);
+    /** The longest wait between two transactions the broker refused as unauthorised. */
+    static final Duration MAX_DENIED_BACKOFF = Duration.ofSeconds(8);
 
     private StreamClients() {
     }
@@ -115,6 +117,44 @@ final class StreamClients {
             }
         }
         return null;
+    }
+
+    /**
+     * What a health check says about a failure that stopped a stream. Kafka's own messages never contain a password;
+     * this adds what to check.
+     */
+    static String failureDetail(RuntimeException e) {
+        if (e instanceof AuthenticationException) {
+            return "Kafka authentication failed (check the SASL user name and password, and the truststore): " + e;
+        }
+        if (e instanceof AuthorizationException) {
+            return "Kafka authorisation failed (check the principal's ACLs): " + e;
+        }
+        return e.toString();
+    }
+
+    /** The authorisation failure behind a failed transaction, or null when something else failed it. */
+    static AuthorizationException deniedBy(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof AuthorizationException denied) {
+                return denied;
+            }
+        }
+        return null;
+    }
+
+    /** The wait after the {@code attempt}th refused transaction in a row: 1 s, doubling, at most 8 s. */
+    static Duration deniedBackoff(int attempt) {
+        long millis = RETRY_BACKOFF.toMillis() << Math.min(attempt - 1, 10);
+        return Duration.ofMillis(Math.min(millis, MAX_DENIED_BACKOFF.toMillis()));
+    }
+
+    /** Sleeps in short steps while {@code running}, so a stop is not held up by a long backoff. */
+    static void sleepWhile(Duration duration, BooleanSupplier running) throws InterruptedException {
+        long deadline = System.nanoTime() + duration.toNanos();
+        while (running.getAsBoolean() && System.nanoTime() < deadline) {
+            Thread.sleep(Math.max(1, Math.min(100, (deadline - System.nanoTime()) / 1_000_000)));
+        }
     }
 
     /**

@@ -17,6 +17,11 @@ public record StreamHealth(State state, String member, String detail) {
         RUNNING,
         /** Running, but the loop has not polled for a long time. */
         STALLED,
+        /**
+         * Running, but the broker refuses its transactions (an ACL missing): nothing is committed, nothing lost, and
+         * it retries until the broker allows them.
+         */
+        BLOCKED,
         /** Stopped for good by an error that retrying cannot fix (authentication, authorisation, fencing). */
         FAILED,
         /** Closed. */
@@ -39,6 +44,10 @@ public record StreamHealth(State state, String member, String detail) {
 
     public static StreamHealth running(String member, boolean staticMember) {
         return new StreamHealth(State.RUNNING, member, staticMember ? "static group member" : "dynamic group member");
+    }
+
+    public static StreamHealth blocked(String member, String reason) {
+        return new StreamHealth(State.BLOCKED, member, reason);
     }
 
     public static StreamHealth failed(String member, String reason) {

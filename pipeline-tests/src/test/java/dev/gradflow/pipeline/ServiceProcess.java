@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -43,6 +45,16 @@ final class ServiceProcess implements AutoCloseable {
      */
     static ServiceProcess start(Path repository, String module, String bootstrapServers, String instanceId)
             throws IOException {
+        return start(repository, module, bootstrapServers, instanceId, Map.of());
+    }
+
+    /**
+     * Starts {@code module} with further Kafka client properties, given as a deployment gives them: as environment
+     * variables ({@code sasl.jaas.config} as {@code KAFKA_SASL_JAAS_CONFIG}), so secrets never appear on a command
+     * line.
+     */
+    static ServiceProcess start(Path repository, String module, String bootstrapServers, String instanceId,
+            Map<String, String> kafkaProperties) throws IOException {
         Path jar = repository.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing; build the service first (./mvnw verify builds"
@@ -61,11 +73,18 @@ final class ServiceProcess implements AutoCloseable {
             command.add("-Dgradflow.instance-id=" + instanceId);
         }
         command.addAll(List.of("-jar", jar.toString()));
-        Process process = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command);
+        kafkaProperties.forEach((name, value) -> builder.environment().put(environmentName(name), value));
+        Process process = builder
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
         return new ServiceProcess(module, process, port, log);
+    }
+
+    /** The environment variable Quarkus maps to the Kafka property {@code name}: {@code kafka.} + name. */
+    static String environmentName(String kafkaProperty) {
+        return "KAFKA_" + kafkaProperty.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
     private static int freePort() throws IOException {
@@ -76,6 +95,18 @@ final class ServiceProcess implements AutoCloseable {
 
     String baseUrl() {
         return "http://127.0.0.1:" + port;
+    }
+
+    /** Where the service's output goes. */
+    Path log() {
+        return log;
+    }
+
+    /** GET {@code path} on the service (e.g. {@code /q/health/ready}): its status and body. */
+    Gateway.Response get(String path) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        return new Gateway.Response(response.statusCode(), response.body());
     }
 
     /** Waits until {@code /q/health/ready} answers 200, failing early if the process dies. */

@@ -39,9 +39,10 @@ final class Answers implements AutoCloseable {
     private volatile boolean running = true;
     private volatile Throwable failure;
 
-    Answers(String bootstrapServers) {
+    /** @param client bootstrap servers and, for a secure broker, the security properties */
+    Answers(Properties client) {
         Properties config = new Properties();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.putAll(client);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, CreateTopics.MAX_MESSAGE_BYTES);

@@ -6,7 +6,6 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 
@@ -18,6 +17,8 @@ import org.apache.kafka.common.errors.TopicExistsException;
  * services start, or their clients would create the topics with the broker's defaults (one partition).
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar dev.gradflow.benchmarks.pipeline.CreateTopics 127.0.0.1:9092</pre>
+ *
+ * A second argument names a file of further client properties: a secure broker's {@code admin.properties}.
  */
 public final class CreateTopics {
     static final int PARTITIONS = 6;
@@ -27,13 +28,17 @@ public final class CreateTopics {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        if (args.length != 1) {
-            System.err.println("usage: CreateTopics <bootstrap servers>");
+        if (args.length < 1 || args.length > 2) {
+            System.err.println("usage: CreateTopics <bootstrap servers> [client properties file]");
             System.exit(2);
         }
         PipelineBenchmark.quietLogging();
-        Properties config = new Properties();
-        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, args[0]);
+        Properties config;
+        try {
+            config = PipelineBenchmark.clientProperties(args[0], args.length > 1 ? args[1] : null);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         Map<String, String> large = Map.of("max.message.bytes", MAX_MESSAGE_BYTES);
         List<NewTopic> topics = List.of(
                 new NewTopic("batches", PARTITIONS, (short) 1).configs(large),

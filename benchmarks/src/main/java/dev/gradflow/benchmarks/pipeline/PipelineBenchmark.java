@@ -34,7 +34,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *   --bootstrap 127.0.0.1:9092 --gateway http://127.0.0.1:8080 \
  *   --forward-metrics http://127.0.0.1:8081/q/metrics --gradient-metrics http://127.0.0.1:8082/q/metrics \
  *   [--cases neuron-rest,neuron,2-64-3/300/float64,...] [--duration 20] [--warmup 5] [--batches 50]
- *   [--window 16] [--clients 8] [--examples examples] [--out dir]
+ *   [--window 16] [--clients 8] [--examples examples] [--out dir] [--client-properties admin.properties]
  * </pre>
  *
  * <p>Per case: the network is registered (on {@code network-definitions}, or through {@code POST /networks} for
@@ -61,7 +61,7 @@ public final class PipelineBenchmark {
     public static void main(String[] args) throws Exception {
         quietLogging();
         Map<String, String> options = options(args);
-        String bootstrap = required(options, "bootstrap");
+        Properties client = clientProperties(required(options, "bootstrap"), options.get("client-properties"));
         List<PipelineCase> cases = new ArrayList<>();
         Path examples = Path.of(options.getOrDefault("examples", "examples"));
         for (String label : list(options.getOrDefault("cases", String.join(",", PipelineCase.DEFAULT_LABELS)))) {
@@ -80,13 +80,14 @@ public final class PipelineBenchmark {
         }
 
         String runId = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
-        String heading = heading(cases, forward, gradient, duration, warmup, batches, window, clients);
+        String heading = heading(cases, forward, gradient, duration, warmup, batches, window, clients,
+                client.getProperty("security.protocol", "PLAINTEXT"));
         System.out.print(heading);
         List<CaseResult> results = new ArrayList<>();
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10)).build();
-        try (KafkaProducer<String, byte[]> producer = producer(bootstrap); Answers answers = new Answers(bootstrap)) {
-            TapeSizes tapes = new TapeSizes(bootstrap);
+        try (KafkaProducer<String, byte[]> producer = producer(client); Answers answers = new Answers(client)) {
+            TapeSizes tapes = new TapeSizes(client);
             for (int i = 0; i < cases.size(); i++) {
                 PipelineCase pipelineCase = cases.get(i);
                 System.out.printf("==> %s (%s)%n", pipelineCase.title(), pipelineCase.label());
@@ -149,9 +150,9 @@ public final class PipelineBenchmark {
     }
 
     private static String heading(List<PipelineCase> cases, InstanceShares forward, InstanceShares gradient,
-            Duration duration, Duration warmup, int batches, int window, int clients) {
+            Duration duration, Duration warmup, int batches, int window, int clients, String securityProtocol) {
         return String.format(Locale.ROOT, "Pipeline benchmark, %s: %d forward-service and %d gradient-service "
-                        + "instance(s), %d cores, Java %s; the in-process engine's products: %s.%n"
+                        + "instance(s), %d cores, Java %s; the in-process engine's products: %s; Kafka over %s.%n"
                         + "Throughput: %d s after a %d s warm-up, at most %d batches unanswered (REST: %d clients). "
                         + "Idle latency: %d batches one at a time.%n"
                         + "accepted/s counts batches accepted by the gateway (REST) or handed to the producer "
@@ -160,12 +161,27 @@ public final class PipelineBenchmark {
                 ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME.withLocale(Locale.ROOT))
                         .substring(0, 19), forward.metricsUrls().size(), gradient.metricsUrls().size(),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
-                MatrixKernels.implementation(), duration.toSeconds(), warmup.toSeconds(), window, clients, batches);
+                MatrixKernels.implementation(), securityProtocol, duration.toSeconds(), warmup.toSeconds(), window, clients, batches);
     }
 
-    private static KafkaProducer<String, byte[]> producer(String bootstrap) {
+    /**
+     * The bootstrap servers and, with {@code --client-properties FILE} (a secure broker's {@code admin.properties},
+     * written by {@code KafkaBrokerMain --secure}), the security properties every client of the driver uses.
+     */
+    static Properties clientProperties(String bootstrap, String file) throws java.io.IOException {
+        Properties client = new Properties();
+        if (file != null) {
+            try (var in = java.nio.file.Files.newBufferedReader(Path.of(file))) {
+                client.load(in);
+            }
+        }
+        client.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        return client;
+    }
+
+    private static KafkaProducer<String, byte[]> producer(Properties client) {
         Properties config = new Properties();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        config.putAll(client);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         // As the gateway sends batches (README, "Compression").

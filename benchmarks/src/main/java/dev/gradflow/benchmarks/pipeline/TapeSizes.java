@@ -25,8 +25,9 @@ final class TapeSizes {
     private final Properties config = new Properties();
     private Map<TopicPartition, Long> start = Map.of();
 
-    TapeSizes(String bootstrapServers) {
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    /** @param client bootstrap servers and, for a secure broker, the security properties */
+    TapeSizes(Properties client) {
+        config.putAll(client);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, CreateTopics.MAX_MESSAGE_BYTES);

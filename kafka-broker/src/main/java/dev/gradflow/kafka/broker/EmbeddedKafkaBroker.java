@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +26,12 @@ import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.metadata.properties.MetaPropertiesEnsemble;
@@ -45,6 +50,23 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Instances are single-use: {@link #start()} once, {@link #close()} once (repeated closes are
  * no-ops). Create them with {@link #builder()}.
+ *
+ * <p><b>Secure mode</b> ({@link Builder#secure()}) is the broker as a deployment should run it: clients connect
+ * over TLS and authenticate with SASL/SCRAM-SHA-512, and KRaft's {@code StandardAuthorizer} refuses everything
+ * that no ACL allows ({@code allow.everyone.if.no.acl.found=false}). Its two listeners:
+ * <ul>
+ *   <li>{@value #CLIENT_LISTENER} on {@link #brokerPort()}, the only one advertised ({@link #bootstrapServers()}):
+ *       {@code SASL_SSL} with SCRAM-SHA-512. The broker's own inter-broker connections (transaction markers, to
+ *       itself) use it too, as the super user {@value #BROKER_USER}.</li>
+ *   <li>{@value #CONTROLLER_LISTENER} on {@link #controllerPort()}: {@code SSL} that requires a client certificate
+ *       signed by the broker's own certificate authority, whose private key never leaves this JVM; only the
+ *       broker's half talking to its controller half has one. Clients cannot use it.</li>
+ * </ul>
+ * A fresh certificate authority and broker certificate ({@link TlsMaterial}) are generated at start and deleted
+ * on close. The super users are the broker certificate's subject ({@value TlsMaterial#BROKER_SUBJECT}),
+ * {@value #BROKER_USER} and {@value #ADMIN_USER}, whose SCRAM credentials are written, with random passwords, at
+ * format time; {@link #adminUser()} sets up users ({@link #createUser}), topics and ACLs. Secure mode needs a log
+ * directory that is not formatted yet, since the passwords of a previous start are gone.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
@@ -67,9 +89,20 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
 
+    /** The client listener of the secure mode. */
+    public static final String CLIENT_LISTENER = "CLIENTS";
+    /** The controller listener, plaintext or (secure mode) TLS with required client certificates. */
+    public static final String CONTROLLER_LISTENER = "CONTROLLER";
+    /** The SCRAM super user the broker connects to itself as, in secure mode. */
+    public static final String BROKER_USER = "broker";
+    /** The SCRAM super user that sets up users, topics and ACLs, in secure mode. */
+    public static final String ADMIN_USER = "admin";
+    /** SCRAM-SHA-512's minimum, and Kafka's default. */
+    private static final int SCRAM_ITERATIONS = 4096;
+    private static final Duration USER_READY_TIMEOUT = Duration.ofSeconds(30);
+
     private static final int NODE_ID = 1;
     private static final String BROKER_LISTENER = "PLAINTEXT";
-    private static final String CONTROLLER_LISTENER = "CONTROLLER";
     /** Retries only cover the small race between probing a free port and Kafka binding it. */
     private static final int MAX_START_ATTEMPTS = 3;
 
@@ -80,6 +113,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final Path requestedLogDir;
     private final Map<String, String> extraProperties;
     private final Duration startTimeout;
+    private final boolean secure;
 
     /** Volatile so the accessors need no lock; ports and log dir are written before it. */
     private volatile State state = State.NEW;
@@ -88,6 +122,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private boolean deleteLogDirOnClose;
     private int brokerPort;
     private int controllerPort;
+    private TlsMaterial tls;
+    private ScramUser brokerUser;
+    private ScramUser adminUser;
 
     private EmbeddedKafkaBroker(Builder builder) {
         this.requestedBrokerPort = builder.brokerPort;
@@ -95,6 +132,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         this.requestedLogDir = builder.logDir;
         this.extraProperties = Map.copyOf(builder.extraProperties);
         this.startTimeout = builder.startTimeout;
+        this.secure = builder.secure;
     }
 
     public static Builder builder() {
@@ -117,14 +155,19 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         long deadlineNanos = startNanos + startTimeout.toNanos();
         prepareLogDir();
         try {
+            if (secure) {
+                prepareSecurity();
+            }
             startWithRetries(deadlineNanos);
         } catch (RuntimeException | Error e) {
             state = State.CLOSED;
             deleteLogDirQuietly();
+            deleteTlsQuietly();
             throw e;
         }
         state = State.RUNNING;
-        LOG.info("Kafka broker started on {} in {} ms (log dir {})", bootstrapServers(),
+        LOG.info("Kafka broker started on {} ({}) in {} ms (log dir {})", bootstrapServers(),
+                secure ? "SASL_SSL, SCRAM-SHA-512, ACLs" : "PLAINTEXT",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), logDir);
         return this;
     }
@@ -179,6 +222,97 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return logDir;
     }
 
+    /** Whether clients must connect over SASL_SSL (see the class comment). */
+    public boolean isSecure() {
+        return secure;
+    }
+
+    /** The secure broker's certificate authority and stores. */
+    public TlsMaterial tls() {
+        requireSecure();
+        return tls;
+    }
+
+    /** The secure broker's super user for setting up users, topics and ACLs. */
+    public ScramUser adminUser() {
+        requireSecure();
+        return adminUser;
+    }
+
+    /**
+     * Everything a client of the secure broker needs to connect as {@code user}: {@code bootstrap.servers},
+     * {@code security.protocol}, {@code sasl.mechanism}, {@code sasl.jaas.config} and {@code ssl.truststore.*}.
+     * The user need not exist: a wrong one is how tests are refused.
+     */
+    public Map<String, String> clientProperties(ScramUser user) {
+        requireSecure();
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        properties.putAll(user.saslProperties());
+        properties.putAll(tls.truststoreProperties());
+        return properties;
+    }
+
+    /** {@link #clientProperties} of the {@link #adminUser()}, for an admin client. */
+    public Map<String, Object> adminClientProperties() {
+        return new HashMap<>(clientProperties(adminUser));
+    }
+
+    /**
+     * Creates (or changes the password of) a SCRAM-SHA-512 user with a random password, and returns once the
+     * broker accepts it: the controller commits the credential, and the broker applies it a moment later.
+     */
+    public ScramUser createUser(String name) {
+        ScramUser user = ScramUser.withRandomPassword(name);
+        try (Admin admin = Admin.create(adminClientProperties())) {
+            admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(user.name(),
+                    new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, SCRAM_ITERATIONS), user.password())))
+                    .all().get(USER_READY_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("Could not create the SCRAM user " + name + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while creating the SCRAM user " + name, e);
+        }
+        awaitAuthenticates(user);
+        return user;
+    }
+
+    private void awaitAuthenticates(ScramUser user) {
+        long deadline = System.nanoTime() + USER_READY_TIMEOUT.toNanos();
+        Map<String, Object> config = new HashMap<>(clientProperties(user));
+        config.put(AdminClientConfig.CLIENT_ID_CONFIG, "gradflow-embedded-kafka-user-check");
+        while (true) {
+            try (Admin admin = Admin.create(config)) {
+                admin.describeCluster().nodes().get(USER_READY_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof SaslAuthenticationException) || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("The new SCRAM user " + user.name() + " cannot log in: "
+                            + e.getCause(), e.getCause());
+                }
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new IllegalStateException("The new SCRAM user " + user.name() + " cannot log in", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while checking the SCRAM user " + user.name(), e);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while checking the SCRAM user " + user.name(), e);
+            }
+        }
+    }
+
+    private void requireSecure() {
+        requireStartedOnce();
+        if (!secure) {
+            throw new IllegalStateException("This Kafka broker speaks plaintext; build it with secure()");
+        }
+    }
+
     public boolean isRunning() {
         return state == State.RUNNING;
     }
@@ -203,6 +337,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             }
         } finally {
             server = null;
+            deleteTlsQuietly();
             if (deleteLogDirOnClose && logDir != null) {
                 try {
                     Utils.delete(logDir.toFile());
@@ -230,6 +365,30 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Could not create Kafka log dir", e);
+        }
+    }
+
+    /**
+     * A fresh certificate authority and users for this start. A formatted log dir holds the credentials of an
+     * earlier start, whose passwords are gone: refused rather than started with users nobody can log in as.
+     */
+    private void prepareSecurity() {
+        if (Files.exists(logDir.resolve(MetaPropertiesEnsemble.META_PROPERTIES_NAME))) {
+            throw new IllegalStateException("A secure Kafka broker needs a log dir that is not formatted yet; "
+                    + logDir + " was formatted by an earlier start");
+        }
+        tls = TlsMaterial.generate(HOST);
+        brokerUser = ScramUser.withRandomPassword(BROKER_USER);
+        adminUser = ScramUser.withRandomPassword(ADMIN_USER);
+    }
+
+    private void deleteTlsQuietly() {
+        if (tls != null) {
+            try {
+                tls.close();
+            } catch (UncheckedIOException e) {
+                LOG.warn("Could not delete the Kafka broker's TLS stores in {}", tls.directory(), e);
+            }
         }
     }
 
@@ -283,12 +442,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         props.put("process.roles", "broker,controller");
         props.put("node.id", String.valueOf(NODE_ID));
         props.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
-        props.put("listeners", BROKER_LISTENER + "://" + HOST + ":" + brokerPort + ","
-                + CONTROLLER_LISTENER + "://" + HOST + ":" + controllerPort);
-        props.put("advertised.listeners", BROKER_LISTENER + "://" + HOST + ":" + brokerPort);
-        props.put("listener.security.protocol.map", BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        if (secure) {
+            props.putAll(secureListenerProperties());
+        } else {
+            props.put("listeners", BROKER_LISTENER + "://" + HOST + ":" + brokerPort + ","
+                    + CONTROLLER_LISTENER + "://" + HOST + ":" + controllerPort);
+            props.put("advertised.listeners", BROKER_LISTENER + "://" + HOST + ":" + brokerPort);
+            props.put("listener.security.protocol.map", BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+            props.put("inter.broker.listener.name", BROKER_LISTENER);
+        }
         props.put("controller.listener.names", CONTROLLER_LISTENER);
-        props.put("inter.broker.listener.name", BROKER_LISTENER);
         props.put("log.dirs", logDir.toString());
         // Topics gradflow creates on first use get six partitions, so up to six instances of a service share the
         // work of one topic (records are keyed by batch id, so even one network's batches spread over them).
@@ -321,6 +484,35 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return props;
     }
 
+    /** The listeners, TLS stores, SCRAM and authorizer of the secure mode (see the class comment). */
+    private Map<String, String> secureListenerProperties() {
+        String clients = CLIENT_LISTENER.toLowerCase(java.util.Locale.ROOT);
+        String controller = CONTROLLER_LISTENER.toLowerCase(java.util.Locale.ROOT);
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("listeners", CLIENT_LISTENER + "://" + HOST + ":" + brokerPort + ","
+                + CONTROLLER_LISTENER + "://" + HOST + ":" + controllerPort);
+        props.put("advertised.listeners", CLIENT_LISTENER + "://" + HOST + ":" + brokerPort);
+        props.put("listener.security.protocol.map", CLIENT_LISTENER + ":SASL_SSL," + CONTROLLER_LISTENER + ":SSL");
+        props.put("inter.broker.listener.name", CLIENT_LISTENER);
+        props.put("sasl.enabled.mechanisms", ScramUser.MECHANISM);
+        props.put("sasl.mechanism.inter.broker.protocol", ScramUser.MECHANISM);
+        // The client side of the broker's connections to itself; the server side needs no JAAS entry for SCRAM.
+        props.put("listener.name." + clients + ".scram-sha-512.sasl.jaas.config", brokerUser.jaasConfig());
+        props.put("listener.name." + controller + ".ssl.client.auth", "required");
+        props.put("ssl.keystore.type", TlsMaterial.STORE_TYPE);
+        props.put("ssl.keystore.location", tls.keystore().toString());
+        props.put("ssl.keystore.password", tls.keystorePassword());
+        props.put("ssl.key.password", tls.keystorePassword());
+        props.put("ssl.truststore.type", TlsMaterial.STORE_TYPE);
+        props.put("ssl.truststore.location", tls.truststore().toString());
+        props.put("ssl.truststore.password", tls.truststorePassword());
+        props.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+        props.put("allow.everyone.if.no.acl.found", "false");
+        props.put("super.users", "User:" + tls.brokerPrincipal() + ";" + brokerUser.principal() + ";"
+                + adminUser.principal());
+        return props;
+    }
+
     /**
      * Does what {@code kafka-storage.sh format} does, via the same {@link Formatter} class that
      * {@code kafka.tools.StorageTool} delegates to. A directory that already holds
@@ -332,16 +524,26 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
         ByteArrayOutputStream formatterOutput = new ByteArrayOutputStream();
         try (PrintStream printStream = new PrintStream(formatterOutput, true, StandardCharsets.UTF_8)) {
-            new Formatter()
+            Formatter formatter = new Formatter()
                     .setPrintStream(printStream)
                     .setNodeId(NODE_ID)
                     .setClusterId(Uuid.randomUuid().toString())
                     .setControllerListenerName(CONTROLLER_LISTENER)
                     .setMetadataLogDirectory(config.metadataLogDir())
-                    .setDirectories(List.of(logDir.toString()))
-                    .run();
+                    .setDirectories(List.of(logDir.toString()));
+            if (secure) {
+                // The super users exist from the first metadata record on (KIP-900), so the broker can log in to
+                // itself, and the admin set up the rest, as soon as it starts.
+                formatter.setScramArguments(List.of(scramArgument(brokerUser), scramArgument(adminUser)));
+            }
+            formatter.run();
         }
         LOG.debug("Formatted Kafka log dir: {}", formatterOutput.toString(StandardCharsets.UTF_8).trim());
+    }
+
+    private static String scramArgument(ScramUser user) {
+        return ScramUser.MECHANISM + "=[name=" + user.name() + ",password=" + user.password() + ",iterations="
+                + SCRAM_ITERATIONS + "]";
     }
 
     /**
@@ -350,9 +552,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      */
     private void awaitReady(long deadlineNanos) throws InterruptedException {
         long remainingMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
-        Map<String, Object> adminConfig = Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, HOST + ":" + brokerPort,
-                AdminClientConfig.CLIENT_ID_CONFIG, "gradflow-embedded-kafka-readiness");
+        Map<String, Object> adminConfig = new HashMap<>();
+        if (secure) {
+            adminConfig.putAll(adminUser.saslProperties());
+            adminConfig.putAll(tls.truststoreProperties());
+        }
+        adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, HOST + ":" + brokerPort);
+        adminConfig.put(AdminClientConfig.CLIENT_ID_CONFIG, "gradflow-embedded-kafka-readiness");
         try (Admin admin = Admin.create(adminConfig)) {
             DescribeClusterOptions options = new DescribeClusterOptions()
                     .timeoutMs((int) Math.min(remainingMs, Integer.MAX_VALUE));
@@ -394,8 +600,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         private Path logDir;
         private final Map<String, String> extraProperties = new LinkedHashMap<>();
         private Duration startTimeout = DEFAULT_START_TIMEOUT;
+        private boolean secure;
 
         private Builder() {
+        }
+
+        /**
+         * Runs the broker secure: TLS and SASL/SCRAM-SHA-512 for clients, ACLs enforced, nothing allowed without
+         * one (see the class comment).
+         */
+        public Builder secure() {
+            this.secure = true;
+            return this;
         }
 
         /** Port of the client listener; 0 (the default) picks a free one. */
