@@ -159,7 +159,7 @@ print_graph() { # batch
     / -> / { from = $1; to = $3; gsub(/"/, "", from); gsub(/"/, "", to); label = $0; sub(/.*label="/, "", label)
              sub(/"\];$/, "", label); gsub(/\\n/, "; ", label)
              printf "    %-6s -> %-6s %s\n", names[from], names[to], label }
-    END { printf "    (a node's gradient is the sum of what flows back into it: x gets %s = h'(1))\n", grads["n0"] }'
+    END { printf "    (a node\047s gradient is the sum of what flows back into it: x gets %s = h\047(1))\n", grads["n0"] }'
 }
 
 echo

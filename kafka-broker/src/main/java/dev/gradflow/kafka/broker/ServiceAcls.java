@@ -187,13 +187,25 @@ public final class ServiceAcls {
         }
     }
 
-    /** The table as the README shows it: one row per service, its grants separated by line breaks. */
+    /**
+     * The table as the README shows it: per principal, the topics it reads and writes (by name), and the prefixes of
+     * its consumer groups and transactional ids.
+     */
     public static String markdownTable() {
-        StringBuilder table = new StringBuilder("| principal | allowed |\n|---|---|\n");
+        StringBuilder table = new StringBuilder("| principal | reads (`READ`) | writes (`WRITE`) | consumer groups "
+                + "(`READ`, prefix) | transactional ids (`WRITE`, prefix) |\n|---|---|---|---|---|\n");
         GRANTS.forEach((service, grants) -> table.append("| `User:").append(service).append("` | ")
-                .append(String.join("<br>", grants.stream().map(grant -> "`" + grant.describe() + "`").toList()))
-                .append(" |\n"));
+                .append(names(grants, ResourceType.TOPIC, AclOperation.READ)).append(" | ")
+                .append(names(grants, ResourceType.TOPIC, AclOperation.WRITE)).append(" | ")
+                .append(names(grants, ResourceType.GROUP, AclOperation.READ)).append(" | ")
+                .append(names(grants, ResourceType.TRANSACTIONAL_ID, AclOperation.WRITE)).append(" |\n"));
         return table.toString();
+    }
+
+    private static String names(List<Grant> grants, ResourceType resource, AclOperation operation) {
+        List<String> names = grants.stream().filter(grant -> grant.resource() == resource
+                && grant.operation() == operation).map(grant -> "`" + grant.name() + "`").toList();
+        return names.isEmpty() ? "–" : String.join(", ", names);
     }
 
     private static Grant topic(String name, AclOperation operation) {
