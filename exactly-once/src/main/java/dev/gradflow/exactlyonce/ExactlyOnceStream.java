@@ -105,8 +105,8 @@ public final class ExactlyOnceStream implements AutoCloseable {
     private volatile Instant lastLoop = Instant.now();
     private volatile int inFlight;
     private volatile int assigned;
-    /** Transactions refused as unauthorised in a row; each waits longer before the next try. */
-    private int deniedInARow;
+    /** Transactions refused as unauthorised, in a row. */
+    private final RefusedTransactions refusals;
     private KafkaConsumer<String, byte[]> consumer;
     private final MeterRegistry meters;
     /** The Kafka clients' own metrics (fetch lag, request latency, ...) in the service's registry. */
@@ -120,6 +120,7 @@ public final class ExactlyOnceStream implements AutoCloseable {
         this.staticMember = instanceId.filter(id -> !id.isBlank()).isPresent();
         this.memberName = settings.groupId() + "-" + instanceId.filter(id -> !id.isBlank())
                 .orElseGet(() -> UUID.randomUUID().toString());
+        this.refusals = new RefusedTransactions(memberName, state -> health = state);
         this.handler = handler;
         this.meters = meters;
         this.metrics = new StreamMetrics(meters, settings.inputTopic(), () -> inFlight, () -> assigned);
@@ -335,15 +336,11 @@ public final class ExactlyOnceStream implements AutoCloseable {
             }
             metrics.committed(outcomes, inputBytes, outputBytes, System.nanoTime() - started);
             metrics.answered(submittedAt, answers, committedAt);
-            if (deniedInARow > 0) {
-                deniedInARow = 0;
-                health = StreamHealth.running(memberName, staticMember);
-                LOG.info("{}: the broker allows its transactions again", memberName);
-            }
+            refusals.committed(staticMember);
             return producer;
         } catch (KafkaException e) {
             metrics.aborted();
-            AuthorizationException denied = StreamClients.deniedBy(e);
+            AuthorizationException denied = RefusedTransactions.refusalBehind(e);
             if (denied == null) {
                 LOG.warn("transaction of {} records aborted, they will be processed again: {}", results.size(),
                         e.toString());
@@ -351,7 +348,7 @@ public final class ExactlyOnceStream implements AutoCloseable {
             KafkaProducer<String, byte[]> next = abortOrReplace(producer);
             rewind();
             if (denied != null) {
-                waitAfterDenial(results.size(), denied);
+                refusals.refused(results.size(), denied, () -> running);
             }
             return next;
         }
@@ -386,23 +383,6 @@ public final class ExactlyOnceStream implements AutoCloseable {
                 oversizedOutputs.put(coordinates(result.input()), "its output for " + settings.outputTopic() + " ("
                         + outputSize(result) + " bytes) was refused as too large: " + tooLarge.getMessage());
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /**
-     * An ACL is missing: retrying at once would only spin. The records were rewound, so they wait on their topic,
-     * uncommitted, while the health check says why.
-     */
-    private void waitAfterDenial(int records, AuthorizationException denied) {
-        Duration backoff = StreamClients.deniedBackoff(++deniedInARow);
-        health = StreamHealth.blocked(memberName, "Kafka refused the transaction (check the principal's ACLs); its "
-                + records + " records stay uncommitted and are retried every " + backoff.toSeconds() + " s: " + denied);
-        LOG.error("{}: transaction of {} records refused, retrying in {}: {}", memberName, records, backoff,
-                denied.toString());
-        try {
-            StreamClients.sleepWhile(backoff, () -> running);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

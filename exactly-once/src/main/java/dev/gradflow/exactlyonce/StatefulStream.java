@@ -79,8 +79,8 @@ public final class StatefulStream implements AutoCloseable {
     private volatile StreamHealth health = StreamHealth.starting();
     private volatile Instant lastLoop = Instant.now();
     private volatile int assigned;
-    /** Transactions refused as unauthorised in a row; each waits longer before the next try. */
-    private int deniedInARow;
+    /** Transactions refused as unauthorised, in a row. */
+    private final RefusedTransactions refusals;
     private KafkaConsumer<String, byte[]> consumer;
     private KafkaProducer<String, byte[]> producer;
 
@@ -94,6 +94,7 @@ public final class StatefulStream implements AutoCloseable {
         this.staticMember = instanceId.filter(id -> !id.isBlank()).isPresent();
         this.memberName = config.groupId() + "-" + instanceId.filter(id -> !id.isBlank())
                 .orElseGet(() -> UUID.randomUUID().toString());
+        this.refusals = new RefusedTransactions(memberName, state -> health = state);
         this.handler = handler;
         this.meters = meters;
         this.metrics = new StreamMetrics(meters, config.inputTopic(), () -> 0, () -> assigned);
@@ -203,14 +204,10 @@ public final class StatefulStream implements AutoCloseable {
             producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
             producer.commitTransaction();
             metrics.committed(outcomes, inputBytes, outputBytes, System.nanoTime() - started);
-            if (deniedInARow > 0) {
-                deniedInARow = 0;
-                health = StreamHealth.running(memberName, staticMember);
-                LOG.info("{}: the broker allows its transactions again", memberName);
-            }
+            refusals.committed(staticMember);
         } catch (KafkaException e) {
             metrics.aborted();
-            AuthorizationException denied = StreamClients.deniedBy(e);
+            AuthorizationException denied = RefusedTransactions.refusalBehind(e);
             if (denied == null) {
                 LOG.warn("transaction of {} records aborted, they will be handled again: {}", records.count(),
                         e.toString());
@@ -218,18 +215,7 @@ public final class StatefulStream implements AutoCloseable {
             abortOrReplace();
             restoreAndRewind(consumer.assignment());
             if (denied != null) {
-                // An ACL is missing: the records wait, uncommitted, while the health check says why.
-                Duration backoff = StreamClients.deniedBackoff(++deniedInARow);
-                health = StreamHealth.blocked(memberName, "Kafka refused the transaction (check the principal's ACLs);"
-                        + " its " + records.count() + " records stay uncommitted and are retried every "
-                        + backoff.toSeconds() + " s: " + denied);
-                LOG.error("{}: transaction of {} records refused, retrying in {}: {}", memberName, records.count(),
-                        backoff, denied.toString());
-                try {
-                    StreamClients.sleepWhile(backoff, () -> running);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                }
+                refusals.refused(records.count(), denied, () -> running);
             }
         }
     }
