@@ -112,7 +112,8 @@ start_service() { # module port
   # A stable instance id, as a StatefulSet pod name would give: see "Recovery in seconds" in the README.
   (
     if $SECURE; then export_kafka_credentials "$1"; fi
-    exec java -Xmx2g -Dkafka.bootstrap.servers="127.0.0.1:$KAFKA_PORT" -Dquarkus.http.host=127.0.0.1 \
+    # One OpenBLAS thread per service: all of them share this machine's cores (README, "Threads").
+    exec java -Xmx2g -Dgradflow.blas.threads=1 -Dkafka.bootstrap.servers="127.0.0.1:$KAFKA_PORT" -Dquarkus.http.host=127.0.0.1 \
       -Dquarkus.http.port="$2" -Dgradflow.instance-id=local-1 -jar "$1/target/quarkus-app/quarkus-run.jar" >"$log" 2>&1
   ) &
   pids+=($!); names+=("$1")

@@ -47,6 +47,7 @@ final class Answers implements AutoCloseable {
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, CreateTopics.MAX_MESSAGE_BYTES);
         config.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, CreateTopics.MAX_MESSAGE_BYTES);
+        config.put(ConsumerConfig.RECEIVE_BUFFER_CONFIG, "-1");
         consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         // Assigned, not subscribed: no group, no rebalance, and every partition from the current end.
         List<TopicPartition> partitions = consumer.partitionsFor("gradients", Duration.ofSeconds(30)).stream()

@@ -190,6 +190,8 @@ public final class PipelineBenchmark {
         config.put(ProducerConfig.LINGER_MS_CONFIG, "0");
         config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, CreateTopics.MAX_MESSAGE_BYTES);
         config.put(ProducerConfig.BUFFER_MEMORY_CONFIG, String.valueOf(256L * 1024 * 1024));
+        // As the gateway and the services: socket buffers that grow with megabyte records (README, "Large records").
+        config.put(ProducerConfig.SEND_BUFFER_CONFIG, "-1");
         return new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
     }
 

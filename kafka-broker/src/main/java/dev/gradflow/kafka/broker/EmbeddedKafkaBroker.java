@@ -477,6 +477,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         // transaction's send took 25 ms at the default, 8 ms at 2 ms).
         props.put("add.partitions.to.txn.retry.backoff.ms", "2");
         props.put("message.max.bytes", maxMessageBytes);
+        // The operating system's socket buffers, which grow with the traffic, instead of Kafka's fixed 100 KiB:
+        // records of megabytes (tapes, answers) otherwise cross each socket in dozens of reads by a busy thread.
+        props.put("socket.receive.buffer.bytes", "-1");
+        props.put("socket.send.buffer.bytes", "-1");
         props.put("replica.fetch.max.bytes", maxMessageBytes);
         // Makes the broker give up waiting for the controller instead of blocking startup forever.
         props.put("server.max.startup.time.ms", String.valueOf(startTimeout.toMillis()));
