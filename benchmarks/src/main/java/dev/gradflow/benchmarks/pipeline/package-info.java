@@ -8,5 +8,8 @@
  * one batch at a time, throughput with a bounded number of batches in flight (and latency under that load), the
  * size of the tapes, each instance's share of the work, and the in-process engine on the same batch for
  * comparison. Answers are read from {@code gradients} with {@code read_committed}, as any consumer must.
+ *
+ * <p>{@link dev.gradflow.benchmarks.pipeline.HopLatency} takes one batch's idle latency apart, hop by hop, against a
+ * stack that is already running ({@code ./run-pipeline.sh}).
  */
 package dev.gradflow.benchmarks.pipeline;
