@@ -46,7 +46,10 @@ public final class StreamMetrics {
         aborted = transactions("aborted");
         recordsPerTransaction = DistributionSummary.builder("gradflow.transaction.records")
                 .description("Records committed per Kafka transaction").tag("channel", channel)
-                .publishPercentileHistogram().register(meters);
+                // Bounded like the timers: unbounded, the histogram published about 250 buckets per channel, most
+                // of them past any transaction's size (a transaction holds at most max-records-per-transaction).
+                .publishPercentileHistogram().minimumExpectedValue(1.0).maximumExpectedValue(100_000.0)
+                .register(meters);
         commitTime = Timer.builder("gradflow.transaction.time")
                 .description("Time from the start of a transaction to its commit").tag("channel", channel)
                 .publishPercentileHistogram().register(meters);
