@@ -7,6 +7,11 @@
 #   benchmarks/transactions.sh                          backoffs 20 (Kafka's default) and 2 (gradflow's), 500 each
 #   benchmarks/transactions.sh --backoffs 20,5,2,1 --transactions 1000 --rounds 2
 #
+# As a busy service runs them (records sent and offsets added at once, so the producer's offsets meet the last
+# commit's markers still being written), with the producer's retry.backoff.ms at Kafka's 100 and the services' 2:
+#
+#   benchmarks/transactions.sh --backoffs 2 --as-service --records 5 --record-bytes 8000 --retry-backoffs 100,2
+#
 # Every server listens on 127.0.0.1 on a free port and is stopped at the end, also on Ctrl-C or failure.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -15,11 +20,19 @@ cd "$here/.."
 backoffs=20,2
 transactions=500
 rounds=1
+retry_backoffs=100
+records=1
+record_bytes=100
+wait_for_send=true
 while (($#)); do
   case "$1" in
     --backoffs) backoffs="$2"; shift 2 ;;
     --transactions) transactions="$2"; shift 2 ;;
     --rounds) rounds="$2"; shift 2 ;;
+    --retry-backoffs) retry_backoffs="$2"; shift 2 ;;
+    --records) records="$2"; shift 2 ;;
+    --record-bytes) record_bytes="$2"; shift 2 ;;
+    --as-service) wait_for_send=false; shift ;;
     -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option $1 (see $0 --help)" >&2; exit 2 ;;
   esac
@@ -62,17 +75,21 @@ for ((round = 1; round <= rounds; round++)); do
       kill -0 "$broker_pid" 2>/dev/null || { echo "the broker died; see $log" >&2; exit 1; }
       sleep 0.2
     done
-    echo "==> backoff $backoff ms, round $round"
-    rows+=("$(java -cp "$bench_jar" dev.gradflow.benchmarks.transactions.TransactionTimes \
-      --bootstrap "127.0.0.1:$port" --label "backoff $backoff ms (round $round)" --transactions "$transactions" \
-      2>>"$out/driver.log" | grep '^|')")
+    for retry in ${retry_backoffs//,/ }; do
+      echo "==> broker backoff $backoff ms, producer retry.backoff.ms $retry, round $round"
+      rows+=("$(java -cp "$bench_jar" dev.gradflow.benchmarks.transactions.TransactionTimes \
+        --bootstrap "127.0.0.1:$port" --label "backoff $backoff ms, retry $retry ms (round $round)" \
+        --transactions "$transactions" --records "$records" --record-bytes "$record_bytes" \
+        --wait-for-send "$wait_for_send" --retry-backoff-ms "$retry" 2>>"$out/driver.log" | grep '^|')")
+    done
     stop_broker
   done
 done
 
 echo
-echo "Kafka transactions on the bundled broker, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ): one 100-byte record each,"
-echo "offsets added, committed, back to back after 100 warm-up transactions."
+if $wait_for_send; then sending="each acknowledged before the offsets are added"; else sending="offsets added at once, as a service does"; fi
+echo "Kafka transactions on the bundled broker, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ): $records record(s) of"
+echo "$record_bytes bytes each, $sending, committed, back to back after 100 warm-up transactions."
 echo
 java -cp "$bench_jar" dev.gradflow.benchmarks.transactions.TransactionTimes --header
 printf '%s\n' "${rows[@]}"

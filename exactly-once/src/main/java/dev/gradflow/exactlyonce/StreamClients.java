@@ -90,9 +90,10 @@ final class StreamClients {
         // A busy stream begins its next transaction as soon as the last commit returns, while the broker is still
         // writing that commit's markers. The producer sends the offsets (TxnOffsetCommit) ahead of the records, the
         // broker answers CONCURRENT_TRANSACTIONS until the markers are written, a few ms, and the producer retries
-        // after retry.backoff.ms: at Kafka's 100 ms default that wait was most of every loaded transaction (14
-        // transactions/s back to back against 68-105 with 2 ms, benchmarks/transactions.sh). Retries of real
-        // failures still back off exponentially, up to retry.backoff.max.ms (1 s).
+        // after retry.backoff.ms: at Kafka's 100 ms default that wait was most of every loaded transaction (20-21
+        // transactions/s back to back against 69-79 with 2 ms: benchmarks/transactions.sh --as-service, README
+        // "Speed and benchmarks"). Retries of real failures still back off exponentially, up to
+        // retry.backoff.max.ms (1 s).
         properties.put("retry.backoff.ms", "2");
         properties.put("send.buffer.bytes", SOCKET_BUFFER_BYTES);
         properties.putAll(overrides);

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
@@ -17,11 +18,18 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Times the three phases of the smallest exactly-once step, back to back as a busy service runs them: begin a
- * transaction and send one record (waiting for its acknowledgement), add the consumer offsets, commit. Prints one
- * markdown table row of medians and 90th percentiles. {@code benchmarks/transactions.sh} runs it against brokers
- * with different settings, one after the other, in one run.
+ * transaction and send its records, add the consumer offsets, commit. Prints one markdown table row of medians and
+ * 90th percentiles. {@code benchmarks/transactions.sh} runs it against brokers with different settings, one after
+ * the other, in one run.
  *
- * <p>Usage: {@code TransactionTimes --bootstrap host:port --label text [--transactions N] [--warmup N]}
+ * <p>By default it waits for each record's acknowledgement before adding the offsets, so the first column is the
+ * cost of the first write. With {@code --wait-for-send false} it does what the services do: it sends the records
+ * and adds the offsets at once, and the producer, which sends a transaction's offsets ahead of its records, meets a
+ * previous commit whose markers are still being written; {@code --retry-backoff-ms} is the producer's wait before
+ * it retries (Kafka's default 100, the services' 2).
+ *
+ * <p>Usage: {@code TransactionTimes --bootstrap host:port --label text [--transactions N] [--warmup N]
+ * [--records N] [--record-bytes N] [--wait-for-send true|false] [--retry-backoff-ms N]}
  */
 public final class TransactionTimes {
     private TransactionTimes() {
@@ -33,6 +41,10 @@ public final class TransactionTimes {
         String label = options.getOrDefault("--label", bootstrap);
         int transactions = Integer.parseInt(options.getOrDefault("--transactions", "500"));
         int warmup = Integer.parseInt(options.getOrDefault("--warmup", "100"));
+        int records = Integer.parseInt(options.getOrDefault("--records", "1"));
+        int recordBytes = Integer.parseInt(options.getOrDefault("--record-bytes", "100"));
+        boolean waitForSend = Boolean.parseBoolean(options.getOrDefault("--wait-for-send", "true"));
+        String retryBackoff = options.getOrDefault("--retry-backoff-ms", "100");
         String topic = "transaction-times-" + UUID.randomUUID();
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             admin.createTopics(List.of(new NewTopic(topic, 6, (short) 1))).all().get();
@@ -41,20 +53,25 @@ public final class TransactionTimes {
         long[] offsets = new long[transactions];
         long[] commit = new long[transactions];
         Map<String, Object> properties = Map.of("bootstrap.servers", bootstrap, "transactional.id", topic,
-                "linger.ms", "0");
+                "linger.ms", "0", "retry.backoff.ms", retryBackoff);
         long started = 0;
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(properties, new StringSerializer(),
                 new ByteArraySerializer())) {
             producer.initTransactions();
             ConsumerGroupMetadata group = new ConsumerGroupMetadata("transaction-times");
-            byte[] value = new byte[100];
+            byte[] value = new byte[recordBytes];
             for (int i = -warmup; i < transactions; i++) {
                 if (i == 0) {
                     started = System.nanoTime();
                 }
                 long t0 = System.nanoTime();
                 producer.beginTransaction();
-                producer.send(new ProducerRecord<>(topic, "key-" + i, value)).get();
+                for (int r = 0; r < records; r++) {
+                    Future<?> sent = producer.send(new ProducerRecord<>(topic, "key-" + i + "-" + r, value));
+                    if (waitForSend) {
+                        sent.get();
+                    }
+                }
                 long t1 = System.nanoTime();
                 producer.sendOffsetsToTransaction(Map.of(new TopicPartition(topic, 0),
                         new OffsetAndMetadata(Math.max(0, i))), group);
