@@ -94,24 +94,15 @@ java -Xmx1g -cp "kafka-broker/target/gradflow-kafka-broker-0.1.0-SNAPSHOT.jar:ka
 pids+=($!); names+=(kafka)
 await_line "$RUN_DIR/kafka.log" "Kafka broker ready" 90 "${pids[-1]}"
 
-# In secure mode, a service's Kafka client properties as environment variables, as a deployment gives them from a
-# Secret (sasl.jaas.config becomes KAFKA_SASL_JAAS_CONFIG): exported in the service's own subshell, so the
-# password is on no command line.
-export_kafka_credentials() { # service
-  local key value
-  while IFS='=' read -r key value; do
-    [[ -z "$key" || "$key" == \#* ]] && continue
-    key=${key^^}
-    export "KAFKA_${key//[.-]/_}=$value"
-  done <"$SECURE_DIR/$1.properties"
-}
+# In secure mode, each service gets its Kafka client properties as environment variables.
+source scripts/kafka-credentials.sh
 
 start_service() { # module port
   local log="$RUN_DIR/$1.log"
   echo "==> Starting $1 on 127.0.0.1:$2"
   # A stable instance id, as a StatefulSet pod name would give: see "Recovery in seconds" in the README.
   (
-    if $SECURE; then export_kafka_credentials "$1"; fi
+    if $SECURE; then export_kafka_credentials "$SECURE_DIR/$1.properties"; fi
     # One OpenBLAS thread per service: all of them share this machine's cores (README, "Threads").
     exec java -Xmx2g -Dgradflow.blas.threads=1 -Dkafka.bootstrap.servers="127.0.0.1:$KAFKA_PORT" -Dquarkus.http.host=127.0.0.1 \
       -Dquarkus.http.port="$2" -Dgradflow.instance-id=local-1 -jar "$1/target/quarkus-app/quarkus-run.jar" >"$log" 2>&1

@@ -170,16 +170,8 @@ await_line "$logs/kafka.log" "Kafka broker ready" 90 "${pids[-1]}"
 "$java" -cp benchmarks/target/benchmarks.jar dev.gradflow.benchmarks.pipeline.CreateTopics "$bootstrap" \
   ${client_args[1]+"${client_args[1]}"}
 
-# A service's Kafka client properties as environment variables (sasl.jaas.config as KAFKA_SASL_JAAS_CONFIG),
-# exported in its own subshell so no password is on a command line.
-export_kafka_credentials() { # service
-  local key value
-  while IFS='=' read -r key value; do
-    [[ -z "$key" || "$key" == \#* ]] && continue
-    key=${key^^}
-    export "KAFKA_${key//[.-]/_}=$value"
-  done <"$secure_dir/$1.properties"
-}
+# In secure mode, each service gets its Kafka client properties as environment variables.
+source scripts/kafka-credentials.sh
 
 ready_urls=()
 ready_names=()
@@ -188,7 +180,7 @@ start_service() { # module instance-id port
   local log="$logs/$2.log"
   echo "==> Starting $2 on 127.0.0.1:$3"
   (
-    if $secure; then export_kafka_credentials "$1"; fi
+    if $secure; then export_kafka_credentials "$secure_dir/$1.properties"; fi
     # shellcheck disable=SC2086 # GRADFLOW_SERVICE_OPTS is a list of options
     # One OpenBLAS thread per service: every JVM here shares the same cores, and an OpenBLAS thread that waits
     # for a core stalls the other (README, "Threads"). GRADFLOW_SERVICE_OPTS comes after, so it can override this.
