@@ -19,7 +19,8 @@
 #                   (default: neuron-rest,neuron,2-64-3/300/float64,784-256-128-10/256/float32,
 #                   784-256-128-10/256/float64)
 #   --duration S    seconds of throughput measurement per case, after the warm-up (default 20)
-#   --warmup S      seconds of throughput warm-up per case, not counted (default 5)
+#   --warmup S      seconds of load per case before anything is measured, to warm every JVM (default 60; the
+#                   JVMs compile for minutes, and a shorter warm-up measures their compilers)
 #   --batches N     batches sent one at a time for the idle latency (default 50)
 #   --window N      most batches unanswered during the throughput run (default 16)
 #   --clients N     concurrent HTTP clients of the REST case (default 8)

@@ -33,20 +33,33 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * java -cp benchmarks/target/benchmarks.jar dev.gradflow.benchmarks.pipeline.PipelineBenchmark \
  *   --bootstrap 127.0.0.1:9092 --gateway http://127.0.0.1:8080 \
  *   --forward-metrics http://127.0.0.1:8081/q/metrics --gradient-metrics http://127.0.0.1:8082/q/metrics \
- *   [--cases neuron-rest,neuron,2-64-3/300/float64,...] [--duration 20] [--warmup 5] [--batches 50]
+ *   [--cases neuron-rest,neuron,2-64-3/300/float64,...] [--duration 20] [--warmup 60] [--batches 50]
  *   [--window 16] [--clients 8] [--examples examples] [--out dir] [--client-properties admin.properties]
  * </pre>
  *
  * <p>Per case: the network is registered (on {@code network-definitions}, or through {@code POST /networks} for
- * the REST case); {@code --batches} batches go one at a time (latency when idle); then for {@code --warmup} +
- * {@code --duration} seconds batches go as fast as the pipeline answers them, at most {@code --window} unanswered
- * (throughput, and latency under load, counted after the warm-up); the REST case does the same from
- * {@code --clients} concurrent HTTP clients. Then come the size of the case's tapes, each instance's share of the
- * loaded batches, and the in-process engine on the same batch. Everything not given has a default.
+ * the REST case); for {@code --warmup} seconds batches go as fast as the pipeline answers them, at most
+ * {@code --window} unanswered, and nothing is counted: this warms every JVM of the stack; then
+ * {@code --batches} batches go one at a time (latency when idle); then, after a {@value #RAMP_SECONDS} s ramp,
+ * for {@code --duration} seconds batches go as fast as the pipeline answers them again (throughput, and latency
+ * under load); the REST case does the same from {@code --clients} concurrent HTTP clients. Then come the size of
+ * the case's tapes and each instance's share of the loaded batches. The in-process engine on each case's batch
+ * is measured first, before any load, while the stack is idle and its JVMs are not compiling.
+ * Everything not given has a default.
+ *
+ * <p>Why a long warm-up under load (60 s by default): every JVM of the stack (the broker, the services, the
+ * gateway) keeps compiling for minutes. Measured on 2 cores during the loaded seconds of 784-256-128-10 float32,
+ * a minute and a half after start, the C2 compiler threads of the five JVMs together used 0.64 of the 2 cores;
+ * and two runs one after the other answered the single neuron at 2,424 and 2-64-3 at 322 batches/s after a 5 s
+ * warm-up, against 3,722 and 422 after a 60 s one (README, speed section). A benchmark of cold JVMs measures
+ * their compilers.
  */
 public final class PipelineBenchmark {
-    private static final Duration ENGINE_WARMUP = Duration.ofSeconds(2);
-    private static final Duration ENGINE_MEASURE = Duration.ofSeconds(3);
+    private static final Duration ENGINE_WARMUP = Duration.ofSeconds(5);
+    private static final int ENGINE_WINDOWS = 5;
+    private static final Duration ENGINE_WINDOW = Duration.ofSeconds(1);
+    /** Load before the measured seconds of throughput, after the idle latency: the window fills again. */
+    private static final int RAMP_SECONDS = 3;
 
     private PipelineBenchmark() {
     }
@@ -68,7 +81,7 @@ public final class PipelineBenchmark {
             cases.add(PipelineCase.parse(label, examples));
         }
         Duration duration = Duration.ofSeconds(Long.parseLong(options.getOrDefault("duration", "20")));
-        Duration warmup = Duration.ofSeconds(Long.parseLong(options.getOrDefault("warmup", "5")));
+        Duration warmup = Duration.ofSeconds(Long.parseLong(options.getOrDefault("warmup", "60")));
         int batches = Integer.parseInt(options.getOrDefault("batches", "50"));
         int window = Integer.parseInt(options.getOrDefault("window", "16"));
         int clients = Integer.parseInt(options.getOrDefault("clients", "8"));
@@ -86,6 +99,12 @@ public final class PipelineBenchmark {
         List<CaseResult> results = new ArrayList<>();
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10)).build();
+        double[] engineRates = new double[cases.size()];
+        for (int i = 0; i < cases.size(); i++) {
+            engineRates[i] = EngineRate.batchesPerSecond(cases.get(i), ENGINE_WARMUP, ENGINE_WINDOWS, ENGINE_WINDOW);
+            System.out.printf(Locale.ROOT, "==> engine in process, %s: %.0f batches/s%n", cases.get(i).title(),
+                    engineRates[i]);
+        }
         try (KafkaProducer<String, byte[]> producer = producer(client); Answers answers = new Answers(client)) {
             TapeSizes tapes = new TapeSizes(client);
             for (int i = 0; i < cases.size(); i++) {
@@ -104,7 +123,7 @@ public final class PipelineBenchmark {
                     submitter = new TopicSubmitter(producer, answers, pipelineCase, networkId);
                 }
                 results.add(run(pipelineCase, networkId, submitter, answers, tapes, forward, gradient,
-                        batches, pipelineCase.rest() ? clients : 1, window, warmup, duration));
+                        batches, pipelineCase.rest() ? clients : 1, window, warmup, duration, engineRates[i]));
                 if (pipelineCase.rest()) {
                     System.out.println("    GET /batches/{id} of one of them: "
                             + ((RestSubmitter) submitter).oneResult(gateway));
@@ -123,9 +142,13 @@ public final class PipelineBenchmark {
 
     private static CaseResult run(PipelineCase pipelineCase, String networkId, Load.Submitter submitter,
             Answers answers, TapeSizes tapes, InstanceShares forward, InstanceShares gradient, int batches,
-            int threads, int window, Duration warmup, Duration duration) throws Exception {
-        // The first batches also wait for the services to learn the network; they are the warm-up.
+            int threads, int window, Duration warmup, Duration duration, double engine) throws Exception {
+        // The first batches also wait for the services to learn the network.
         int idleWarmup = Math.max(3, batches / 10);
+        Load.oneAtATime(submitter, idleWarmup, 0);
+        if (!warmup.isZero()) {
+            Load.throughput(submitter, threads, window, warmup, Duration.ZERO);
+        }
         long[] idle = Load.oneAtATime(submitter, idleWarmup, batches);
         System.out.printf(Locale.ROOT, "    one at a time: p50 %.1f ms, p99 %.1f ms (%d batches)%n",
                 Latencies.percentileMillis(idle, 50), Latencies.percentileMillis(idle, 99), batches);
@@ -133,7 +156,8 @@ public final class PipelineBenchmark {
 
         double[] forwardBefore = forward.snapshot();
         double[] gradientBefore = gradient.snapshot();
-        Load.Throughput load = Load.throughput(submitter, threads, window, warmup, duration);
+        Load.Throughput load = Load.throughput(submitter, threads, window, Duration.ofSeconds(RAMP_SECONDS),
+                duration);
         String forwardShares = InstanceShares.shares(forwardBefore, forward.snapshot());
         String gradientShares = InstanceShares.shares(gradientBefore, gradient.snapshot());
         answers.checkHealthy();
@@ -141,8 +165,7 @@ public final class PipelineBenchmark {
                 load.inPerSecond(), load.answeredPerSecond(), Latencies.percentileMillis(load.latencies(), 50),
                 Latencies.percentileMillis(load.latencies(), 99));
 
-        double engine = EngineRate.batchesPerSecond(pipelineCase, ENGINE_WARMUP, ENGINE_MEASURE);
-        System.out.printf(Locale.ROOT, "    engine in process: %.0f batches/s; tape %,d bytes%n", engine, tapeBytes);
+        System.out.printf(Locale.ROOT, "    tape %,d bytes%n", tapeBytes);
         return new CaseResult(pipelineCase, load.inPerSecond(), load.answeredPerSecond(),
                 Latencies.percentileMillis(idle, 50), Latencies.percentileMillis(idle, 99),
                 Latencies.percentileMillis(load.latencies(), 50), Latencies.percentileMillis(load.latencies(), 99),
@@ -153,15 +176,17 @@ public final class PipelineBenchmark {
             Duration duration, Duration warmup, int batches, int window, int clients, String securityProtocol) {
         return String.format(Locale.ROOT, "Pipeline benchmark, %s: %d forward-service and %d gradient-service "
                         + "instance(s), %d cores, Java %s; the in-process engine's products: %s; Kafka over %s.%n"
-                        + "Throughput: %d s after a %d s warm-up, at most %d batches unanswered (REST: %d clients). "
-                        + "Idle latency: %d batches one at a time.%n"
+                        + "Per case: %d s of load to warm every JVM, not counted; the idle latency of %d batches "
+                        + "one at a time; then %d s of throughput after a %d s ramp, at most %d batches unanswered "
+                        + "(REST: %d clients).%n"
                         + "accepted/s counts batches accepted by the gateway (REST) or handed to the producer "
                         + "(topic); latency runs from sending to reading the answer on gradients (read_committed); "
                         + "shares are per instance, from its /q/metrics.%n%n",
                 ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME.withLocale(Locale.ROOT))
                         .substring(0, 19), forward.metricsUrls().size(), gradient.metricsUrls().size(),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
-                MatrixKernels.implementation(), securityProtocol, duration.toSeconds(), warmup.toSeconds(), window, clients, batches);
+                MatrixKernels.implementation(), securityProtocol, warmup.toSeconds(), batches, duration.toSeconds(),
+                RAMP_SECONDS, window, clients);
     }
 
     /**

@@ -319,12 +319,12 @@ public final class OpenBlasGemm implements Gemm {
      * default on a bare machine (every core it may run on), but it also respects a container's CPU quota, which
      * OpenBLAS ignores. It is always set explicitly, so the count reported is the count in use.
      *
-     * <p>Why all cores by default: on the 2-core machine it was measured on, 2 threads beat 1 on the largest
-     * products whenever the cores were free (48.6 against 35.5 GFLOP/s for sgemm 256x784x256, interleaved in one
-     * process); the smaller products were even. But that machine was shared with other builds (load 6 to 13), and
-     * there 1 thread was often faster on average, because an OpenBLAS thread that loses its core stalls the
-     * others at their barrier. So when the JVM shares its cores with other busy processes (several services on
-     * one host), set {@value #THREADS_PROPERTY}=1.
+     * <p>Why all cores by default: on the idle 2-core machine it was measured on, 2 threads beat 1 on the large
+     * products by more than the second core: sgemm 256x784x256 took 2.3 ms against 9.5 ms, because this OpenBLAS
+     * build's single-threaded sgemm runs at a third of its per-thread speed when the output has at most about 320
+     * columns (README, "Threads"). But an OpenBLAS thread that loses its core stalls the others at their barrier,
+     * so when the JVM shares its cores with other busy processes (several services on one host), 1 thread gave
+     * the higher rate overall: set {@value #THREADS_PROPERTY}=1 there.
      */
     private static int configureThreads() {
         String property = System.getProperty(THREADS_PROPERTY);
