@@ -9,8 +9,8 @@ import java.util.Arrays;
 /**
  * The in-process engine on the same network and batch, for comparison: {@link ForwardPass#record} then
  * {@link BackwardPass#run} in a loop, as {@code EngineBenchmark} times them, on one thread, after a warm-up. It
- * runs before any load, while the pipeline is idle, so the two do not compete for the cores. A plain loop rather than JMH keeps the
- * figure in the same run; the JMH benchmark is the careful measurement.
+ * runs before any load, while the pipeline is idle, so the two do not compete for the cores. A plain loop rather
+ * than JMH keeps the figure in the same run; the JMH benchmark is the careful measurement.
  */
 final class EngineRate {
     private EngineRate() {

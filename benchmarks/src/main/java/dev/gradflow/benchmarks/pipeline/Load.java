@@ -55,6 +55,13 @@ final class Load {
         return latencies;
     }
 
+    /** Keeps {@code window} batches in flight from {@code threads} threads for {@code duration}, counting nothing. */
+    static void warmUp(Submitter submitter, int threads, int window, Duration duration) throws Exception {
+        if (!duration.isZero()) {
+            throughput(submitter, threads, window, duration, Duration.ZERO);
+        }
+    }
+
     /** Keeps {@code window} batches in flight from {@code threads} threads for the warm-up, then the measurement. */
     static Throughput throughput(Submitter submitter, int threads, int window, Duration warmup, Duration measure)
             throws Exception {

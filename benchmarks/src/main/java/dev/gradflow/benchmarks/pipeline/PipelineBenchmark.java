@@ -80,8 +80,8 @@ public final class PipelineBenchmark {
         for (String label : list(options.getOrDefault("cases", String.join(",", PipelineCase.DEFAULT_LABELS)))) {
             cases.add(PipelineCase.parse(label, examples));
         }
-        Duration duration = Duration.ofSeconds(Long.parseLong(options.getOrDefault("duration", "20")));
-        Duration warmup = Duration.ofSeconds(Long.parseLong(options.getOrDefault("warmup", "60")));
+        Duration duration = seconds(options, "duration", "20", 1);
+        Duration warmup = seconds(options, "warmup", "60", 0);
         int batches = Integer.parseInt(options.getOrDefault("batches", "50"));
         int window = Integer.parseInt(options.getOrDefault("window", "16"));
         int clients = Integer.parseInt(options.getOrDefault("clients", "8"));
@@ -101,7 +101,8 @@ public final class PipelineBenchmark {
                 .connectTimeout(Duration.ofSeconds(10)).build();
         double[] engineRates = new double[cases.size()];
         for (int i = 0; i < cases.size(); i++) {
-            engineRates[i] = EngineRate.batchesPerSecond(cases.get(i), ENGINE_WARMUP, ENGINE_WINDOWS, ENGINE_WINDOW);
+            engineRates[i] = EngineRate.batchesPerSecond(cases.get(i), ENGINE_WARMUP, ENGINE_WINDOWS,
+                    ENGINE_WINDOW);
             System.out.printf(Locale.ROOT, "==> engine in process, %s: %.0f batches/s%n", cases.get(i).title(),
                     engineRates[i]);
         }
@@ -146,9 +147,7 @@ public final class PipelineBenchmark {
         // The first batches also wait for the services to learn the network.
         int idleWarmup = Math.max(3, batches / 10);
         Load.oneAtATime(submitter, idleWarmup, 0);
-        if (!warmup.isZero()) {
-            Load.throughput(submitter, threads, window, warmup, Duration.ZERO);
-        }
+        Load.warmUp(submitter, threads, window, warmup);
         long[] idle = Load.oneAtATime(submitter, idleWarmup, batches);
         System.out.printf(Locale.ROOT, "    one at a time: p50 %.1f ms, p99 %.1f ms (%d batches)%n",
                 Latencies.percentileMillis(idle, 50), Latencies.percentileMillis(idle, 99), batches);
@@ -229,6 +228,20 @@ public final class PipelineBenchmark {
             options.put(args[i].substring(2), args[++i]);
         }
         return options;
+    }
+
+    private static Duration seconds(Map<String, String> options, String name, String otherwise, long minimum) {
+        String value = options.getOrDefault(name, otherwise);
+        long seconds;
+        try {
+            seconds = Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + " must be a whole number of seconds, got '" + value + "'");
+        }
+        if (seconds < minimum) {
+            throw new IllegalArgumentException("--" + name + " must be at least " + minimum + ", got " + seconds);
+        }
+        return Duration.ofSeconds(seconds);
     }
 
     private static String required(Map<String, String> options, String name) {
