@@ -301,6 +301,7 @@ public final class OpenBlasGemm implements Gemm {
             throw new IllegalStateException("bundled OpenBLAS did not load on " + platform + " (" + e + ")", e);
         }
         int threads = configureThreads();
+        warmUp();
         String version = openblas_nolapack.OPENBLAS_VERSION.trim().replaceFirst("^OpenBLAS\\s*", "");
         String bytedecoVersion;
         try {
@@ -311,6 +312,34 @@ public final class OpenBlasGemm implements Gemm {
         }
         List<String> files = NativeLibraries.bundledOpenBlasInUse();
         return new Library(version, bytedecoVersion, platform, files.isEmpty() ? "" : files.get(0), threads);
+    }
+
+    /** The warm-up product's size, m = n = k: the smallest power of two measured to bring the fast state. */
+    private static final int WARM_UP_SIZE = 512;
+
+    /**
+     * Runs one single-precision product of {@value #WARM_UP_SIZE}³ on zeros (about 10 ms), once per process,
+     * before any real product.
+     *
+     * <p>Why: in this OpenBLAS build, until the process has run one large enough sgemm, its sgemm kernel
+     * ({@code sgemm_kernel_ZEN} on the machine measured) runs every later product about three times slower on one
+     * thread: 256×784 · 784×256 at 11 GFLOP/s instead of 32, 256×256 · 256×128 at 15 instead of 33. The state is
+     * the process's, not the calling thread's (a product on one thread speeds up every other), and it lasts.
+     * Products with an output of at least about 384 columns and a few hundred rows and inner dimension bring it;
+     * smaller ones (the forward pass of 784-256-128-10, or 16×256 · 256×512) never do, so a forward-service that
+     * only runs those stayed in the slow state for good. Two-thread products and dgemm were not affected. The
+     * product is on zeros, so its result is discarded and nothing depends on it (README, "Threads").
+     */
+    private static void warmUp() {
+        int size = WARM_UP_SIZE * WARM_UP_SIZE;
+        try (FloatPointer a = new FloatPointer(size); FloatPointer b = new FloatPointer(size);
+                FloatPointer c = new FloatPointer(size)) {
+            a.zero();
+            b.zero();
+            openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasNoTrans,
+                    openblas_nolapack.CblasNoTrans, WARM_UP_SIZE, WARM_UP_SIZE, WARM_UP_SIZE, 1.0f, a, WARM_UP_SIZE,
+                    b, WARM_UP_SIZE, 0.0f, c, WARM_UP_SIZE);
+        }
     }
 
     /**

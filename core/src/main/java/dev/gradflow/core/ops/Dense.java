@@ -132,8 +132,7 @@ public record Dense(Activation activation) implements Op {
                 }
                 case RELU -> {
                     for (int j = 0; j < columns; j++) {
-                        double z = c[base + j] + bias[j];
-                        c[base + j] = z > 0 ? z : 0;
+                        c[base + j] = PositiveGate.positivePart(c[base + j] + bias[j]);
                     }
                 }
                 case SIGMOID -> {
@@ -165,8 +164,7 @@ public record Dense(Activation activation) implements Op {
                 }
                 case RELU -> {
                     for (int j = 0; j < columns; j++) {
-                        float z = c[base + j] + bias[j];
-                        c[base + j] = z > 0 ? z : 0;
+                        c[base + j] = PositiveGate.positivePart(c[base + j] + bias[j]);
                     }
                 }
                 case SIGMOID -> {
@@ -231,7 +229,7 @@ public record Dense(Activation activation) implements Op {
         switch (activation) {
             case RELU -> {
                 for (int i = 0; i < d.length; i++) {
-                    d[i] = y[i] > 0 ? g[i] : 0;
+                    d[i] = PositiveGate.pass(g[i], y[i]);
                 }
             }
             case SIGMOID -> {
@@ -254,7 +252,7 @@ public record Dense(Activation activation) implements Op {
         switch (activation) {
             case RELU -> {
                 for (int i = 0; i < d.length; i++) {
-                    d[i] = y[i] > 0 ? g[i] : 0;
+                    d[i] = PositiveGate.pass(g[i], y[i]);
                 }
             }
             case SIGMOID -> {

@@ -30,8 +30,7 @@ public record Relu() implements Op {
                 double[] xs = a.doubles();
                 double[] out = new double[xs.length];
                 for (int i = 0; i < out.length; i++) {
-                    double x = xs[i];
-                    out[i] = x > 0 ? x : 0;
+                    out[i] = PositiveGate.positivePart(xs[i]);
                 }
                 yield Tensor.ofDoubles(a.shape(), out);
             }
@@ -39,8 +38,7 @@ public record Relu() implements Op {
                 float[] xs = a.floats();
                 float[] out = new float[xs.length];
                 for (int i = 0; i < out.length; i++) {
-                    double x = xs[i];
-                    out[i] = (float) (x > 0 ? x : 0);
+                    out[i] = PositiveGate.positivePart(xs[i]);
                 }
                 yield Tensor.ofFloats(a.shape(), out);
             }
@@ -57,9 +55,7 @@ public record Relu() implements Op {
                 double[] ss = saved.doubles();
                 double[] out = new double[gs.length];
                 for (int i = 0; i < out.length; i++) {
-                    double g = gs[i];
-                    double s = ss[i];
-                    out[i] = s > 0 ? g : 0;
+                    out[i] = PositiveGate.pass(gs[i], ss[i]);
                 }
                 yield Tensor.ofDoubles(gradient.shape(), out);
             }
@@ -68,9 +64,7 @@ public record Relu() implements Op {
                 float[] ss = saved.floats();
                 float[] out = new float[gs.length];
                 for (int i = 0; i < out.length; i++) {
-                    double g = gs[i];
-                    double s = ss[i];
-                    out[i] = (float) (s > 0 ? g : 0);
+                    out[i] = PositiveGate.pass(gs[i], ss[i]);
                 }
                 yield Tensor.ofFloats(gradient.shape(), out);
             }

@@ -27,6 +27,13 @@ import java.util.Arrays;
  * array for fast kernels; callers must treat it as read-only.
  */
 public final class Tensor {
+    /** The exponent field of a double, and its lowest bit: see {@link #firstNonFinite()}. */
+    private static final long DOUBLE_EXPONENT = 0x7ff0_0000_0000_0000L;
+    private static final long DOUBLE_EXPONENT_ONE = 0x0010_0000_0000_0000L;
+    /** The same for a float. */
+    private static final int FLOAT_EXPONENT = 0x7f80_0000;
+    private static final int FLOAT_EXPONENT_ONE = 0x0080_0000;
+
     private final DType dtype;
     private final int[] shape;
     /** The elements of a float64 tensor, otherwise null. */
@@ -207,19 +214,34 @@ public final class Tensor {
 
     /**
      * The index of the first NaN or infinity in row-major order, or −1 when every element is finite. It runs on
-     * every op's output and every fed tensor, so it is one plain loop over the tensor's own storage.
+     * every op's output and every fed tensor, so it reads the tensor's own storage, without a branch per element.
      */
     public int firstNonFinite() {
+        // Every tensor the engine makes is checked, and almost all are finite: one pass without a branch per
+        // element says whether any element is not, and only then does a second pass find the first. The
+        // exponent field plus one reaches the sign bit only when it is all ones (an infinity or a NaN).
         if (doubles != null) {
-            for (int i = 0; i < doubles.length; i++) {
-                if (!Double.isFinite(doubles[i])) {
-                    return i;
+            long exponents = 0;
+            for (double value : doubles) {
+                exponents |= (Double.doubleToRawLongBits(value) & DOUBLE_EXPONENT) + DOUBLE_EXPONENT_ONE;
+            }
+            if (exponents < 0) {
+                for (int i = 0; i < doubles.length; i++) {
+                    if (!Double.isFinite(doubles[i])) {
+                        return i;
+                    }
                 }
             }
         } else {
-            for (int i = 0; i < floats.length; i++) {
-                if (!Float.isFinite(floats[i])) {
-                    return i;
+            int exponents = 0;
+            for (float value : floats) {
+                exponents |= (Float.floatToRawIntBits(value) & FLOAT_EXPONENT) + FLOAT_EXPONENT_ONE;
+            }
+            if (exponents < 0) {
+                for (int i = 0; i < floats.length; i++) {
+                    if (!Float.isFinite(floats[i])) {
+                        return i;
+                    }
                 }
             }
         }
