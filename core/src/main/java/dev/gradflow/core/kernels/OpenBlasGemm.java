@@ -5,6 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Loader;
@@ -29,11 +31,11 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  * {@code m·n·k < smallProducts} multiply-adds run on a pure-Java {@link Gemm} instead. The test depends on the
  * shape alone, so a given shape always takes the same path and its result never depends on timing.
  *
- * <p><b>Threads and determinism.</b> OpenBLAS's threaded gemm gives each thread its own block of C; every
- * element's sum over k is computed by one thread in the same order whatever the number of threads in use. So for
- * one library build, CPU type and thread count, equal inputs give bit-identical outputs. OpenBLAS's blocking
- * depends on its configured thread count, so changing {@link #THREADS_PROPERTY} or
- * {@code OPENBLAS_NUM_THREADS} may change the last bits.
+ * <p><b>Threads and determinism.</b> OpenBLAS runs single-threaded. A product large enough is split into blocks
+ * of C's rows, each a single-threaded OpenBLAS call, run at the same time on {@link RowBlockTeam}'s threads. The
+ * split depends on the shape and the configured thread count alone, and a block gives the same bits whichever
+ * thread runs it, so for one library build, CPU type and thread count, equal inputs give bit-identical outputs.
+ * Changing {@link #THREADS_PROPERTY} or {@code OPENBLAS_NUM_THREADS} may change the last bits.
  *
  * <p>Instances are safe to use from several threads at once: the off-heap buffers are per thread, and this
  * OpenBLAS build (threaded, with locking) may be called concurrently; the tests check that concurrent callers get
@@ -186,9 +188,20 @@ public final class OpenBlasGemm implements Gemm {
                 DoublePointer pa = buffer.doubles(0, sizeA).put(a, 0, sizeA);
                 DoublePointer pb = buffer.doubles(1, sizeB).put(b, 0, sizeB);
                 DoublePointer pc = buffer.doubles(2, sizeC);
-                openblas_nolapack.cblas_dgemm(openblas_nolapack.CblasRowMajor, flagA, flagB, m, n, k,
-                        1.0, pa, lda, pb, ldb, 0.0, pc, n);
-                pc.get(c, 0, sizeC);
+                int blocks = blocks(m, n, k);
+                int blockRows = blockRows(m, blocks);
+                lib.team().run(blocks, block -> {
+                    int first = block * blockRows;
+                    int rows = Math.min(blockRows, m - first);
+                    if (rows <= 0) {
+                        return;
+                    }
+                    DoublePointer blockA = first == 0 ? pa : pa.getPointer(transA ? first : (long) first * k);
+                    DoublePointer blockC = first == 0 ? pc : pc.getPointer((long) first * n);
+                    openblas_nolapack.cblas_dgemm(openblas_nolapack.CblasRowMajor, flagA, flagB, rows, n, k,
+                            1.0, blockA, lda, pb, ldb, 0.0, blockC, n);
+                    blockC.get(c, first * n, rows * n);
+                });
             }
         }
     }
@@ -221,9 +234,21 @@ public final class OpenBlasGemm implements Gemm {
                 FloatPointer pa = buffer.floats(0, sizeA).put(a, 0, sizeA);
                 FloatPointer pb = buffer.floats(1, sizeB).put(b, 0, sizeB);
                 FloatPointer pc = buffer.floats(2, sizeC);
-                openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, flagA, flagB, m, n, k,
-                        1.0f, pa, lda, pb, ldb, 0.0f, pc, n);
-                pc.get(c, 0, sizeC);
+                int blocks = blocks(m, n, k);
+                int blockRows = blockRows(m, blocks);
+                lib.team().run(blocks, block -> {
+                    int first = block * blockRows;
+                    int rows = Math.min(blockRows, m - first);
+                    if (rows <= 0) {
+                        return;
+                    }
+                    // Rows of C are rows of A, or columns of A when it is read transposed (A is [k, m] then).
+                    FloatPointer blockA = first == 0 ? pa : pa.getPointer(transA ? first : (long) first * k);
+                    FloatPointer blockC = first == 0 ? pc : pc.getPointer((long) first * n);
+                    openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, flagA, flagB, rows, n, k,
+                            1.0f, blockA, lda, pb, ldb, 0.0f, blockC, n);
+                    blockC.get(c, first * n, rows * n);
+                });
             }
         }
     }
@@ -231,6 +256,25 @@ public final class OpenBlasGemm implements Gemm {
     @Override
     public String toString() {
         return name;
+    }
+
+    /**
+     * How many row blocks a product is split into: one per thread of the team when the product has at least
+     * {@value #SPLIT_PRODUCTS} multiply-adds and {@value #MIN_BLOCK_ROWS} rows per block, else one. It depends
+     * on the shape and the thread count alone, so a given shape is always split the same way.
+     */
+    private int blocks(int m, int n, int k) {
+        int threads = lib.team().threads();
+        if (threads == 1 || (long) m * n * k < SPLIT_PRODUCTS) {
+            return 1;
+        }
+        return Math.max(1, Math.min(threads, m / MIN_BLOCK_ROWS));
+    }
+
+    /** Rows per block, a multiple of {@value #MIN_BLOCK_ROWS} (the last block may have fewer). */
+    private static int blockRows(int m, int blocks) {
+        int rows = (m + blocks - 1) / blocks;
+        return blocks == 1 ? m : (rows + MIN_BLOCK_ROWS - 1) / MIN_BLOCK_ROWS * MIN_BLOCK_ROWS;
     }
 
     private static int flag(boolean transpose) {
@@ -272,7 +316,11 @@ public final class OpenBlasGemm implements Gemm {
     }
 
     /** The loaded library, once per process: loading extracts files and sets OpenBLAS's global thread count. */
-    private record Library(String version, String bytedecoVersion, String platform, String file, int threads) {
+    private record Library(String version, String bytedecoVersion, String platform, String file,
+            RowBlockTeam team) {
+        int threads() {
+            return team.threads();
+        }
     }
 
     private static Library library() {
@@ -301,7 +349,8 @@ public final class OpenBlasGemm implements Gemm {
             throw new IllegalStateException("bundled OpenBLAS did not load on " + platform + " (" + e + ")", e);
         }
         int threads = configureThreads();
-        warmUp();
+        RowBlockTeam team = new RowBlockTeam(threads);
+        warmUp(team);
         String version = openblas_nolapack.OPENBLAS_VERSION.trim().replaceFirst("^OpenBLAS\\s*", "");
         String bytedecoVersion;
         try {
@@ -311,49 +360,70 @@ public final class OpenBlasGemm implements Gemm {
             bytedecoVersion = "?";
         }
         List<String> files = NativeLibraries.bundledOpenBlasInUse();
-        return new Library(version, bytedecoVersion, platform, files.isEmpty() ? "" : files.get(0), threads);
+        return new Library(version, bytedecoVersion, platform, files.isEmpty() ? "" : files.get(0), team);
     }
+
+    /**
+     * Products with fewer multiply-adds than this run on the calling thread alone: below it, handing a block to a
+     * helper costs more than the block (a 1,048,576 multiply-add sgemm takes about 60 µs on one core).
+     */
+    static final long SPLIT_PRODUCTS = 1 << 20;
+
+    /** The fewest rows of C a block gets, and the multiple its rows are rounded to. */
+    static final int MIN_BLOCK_ROWS = 16;
 
     /** The warm-up product's size, m = n = k: the smallest power of two measured to bring the fast state. */
     private static final int WARM_UP_SIZE = 512;
 
     /**
-     * Runs one single-precision product of {@value #WARM_UP_SIZE}³ on zeros (about 10 ms), once per process,
-     * before any real product.
+     * Runs one single-precision product of {@value #WARM_UP_SIZE}³ on zeros (about 10 ms) on each thread of the
+     * team, once per process, before any real product.
      *
      * <p>Why: in this OpenBLAS build, until the process has run one large enough sgemm, its sgemm kernel
      * ({@code sgemm_kernel_ZEN} on the machine measured) runs every later product about three times slower on one
      * thread: 256×784 · 784×256 at 11 GFLOP/s instead of 32, 256×256 · 256×128 at 15 instead of 33. The state is
-     * the process's, not the calling thread's (a product on one thread speeds up every other), and it lasts.
+     * not the calling thread's (one product on one thread sped up later products on every other) and it lasts,
+     * but it belongs to one of OpenBLAS's work buffers, and concurrent calls use different ones.
      * Products with an output of at least about 384 columns and a few hundred rows and inner dimension bring it;
      * smaller ones (the forward pass of 784-256-128-10, or 16×256 · 256×512) never do, so a forward-service that
      * only runs those stayed in the slow state for good. Two-thread products and dgemm were not affected. The
      * product is on zeros, so its result is discarded and nothing depends on it (README, "Threads").
      */
-    private static void warmUp() {
-        int size = WARM_UP_SIZE * WARM_UP_SIZE;
-        try (FloatPointer a = new FloatPointer(size); FloatPointer b = new FloatPointer(size);
-                FloatPointer c = new FloatPointer(size)) {
-            a.zero();
-            b.zero();
-            openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasNoTrans,
-                    openblas_nolapack.CblasNoTrans, WARM_UP_SIZE, WARM_UP_SIZE, WARM_UP_SIZE, 1.0f, a, WARM_UP_SIZE,
-                    b, WARM_UP_SIZE, 0.0f, c, WARM_UP_SIZE);
-        }
+    private static void warmUp(RowBlockTeam team) {
+        // On every thread of the team at once: concurrent calls take different buffers from OpenBLAS's pool,
+        // and the slow state is a buffer's (a helper's first products were slow after a warm-up on the caller
+        // alone). The latch makes the calls overlap, so each takes a buffer of its own.
+        CountDownLatch together = new CountDownLatch(team.threads());
+        team.run(team.threads(), block -> {
+            together.countDown();
+            try {
+                together.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            int size = WARM_UP_SIZE * WARM_UP_SIZE;
+            try (FloatPointer a = new FloatPointer(size); FloatPointer b = new FloatPointer(size);
+                    FloatPointer c = new FloatPointer(size)) {
+                a.zero();
+                b.zero();
+                openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasNoTrans,
+                        openblas_nolapack.CblasNoTrans, WARM_UP_SIZE, WARM_UP_SIZE, WARM_UP_SIZE, 1.0f, a,
+                        WARM_UP_SIZE, b, WARM_UP_SIZE, 0.0f, c, WARM_UP_SIZE);
+            }
+        });
     }
 
     /**
-     * OpenBLAS's thread count: {@value #THREADS_PROPERTY} when set, else {@code OPENBLAS_NUM_THREADS} (which
-     * OpenBLAS itself reads when it loads), else {@link Runtime#availableProcessors()}. The last is OpenBLAS's own
-     * default on a bare machine (every core it may run on), but it also respects a container's CPU quota, which
-     * OpenBLAS ignores. It is always set explicitly, so the count reported is the count in use.
+     * The threads a product runs on, the caller included: {@value #THREADS_PROPERTY} when set, else
+     * {@code OPENBLAS_NUM_THREADS}, else {@link Runtime#availableProcessors()} (which, unlike OpenBLAS, respects a
+     * container's CPU quota). OpenBLAS itself is set to one thread: gradflow splits a large product into row
+     * blocks and runs them on a {@link RowBlockTeam}, because two single-threaded OpenBLAS calls at once were
+     * faster than one call on OpenBLAS's two threads (README, "Threads").
      *
-     * <p>Why all cores by default: on the idle 2-core machine it was measured on, 2 threads beat 1 on the large
-     * products by more than the second core: sgemm 256x784x256 took 2.3 ms against 9.5 ms, because this OpenBLAS
-     * build's single-threaded sgemm runs at a third of its per-thread speed when the output has at most about 320
-     * columns (README, "Threads"). But an OpenBLAS thread that loses its core stalls the others at their barrier,
-     * so when the JVM shares its cores with other busy processes (several services on one host), 1 thread gave
-     * the higher rate overall: set {@value #THREADS_PROPERTY}=1 there.
+     * <p>Why all cores by default: the engine alone on an idle machine gets the most from them. When the JVM
+     * shares its cores with other busy processes (several services on one host) a helper that loses its core
+     * stalls the product it is part of, and 1 thread gave the higher rate overall: set {@value #THREADS_PROPERTY}=1
+     * there.
      */
     private static int configureThreads() {
         String property = System.getProperty(THREADS_PROPERTY);
@@ -366,7 +436,7 @@ public final class OpenBlasGemm implements Gemm {
         } else {
             threads = Runtime.getRuntime().availableProcessors();
         }
-        openblas_nolapack.blas_set_num_threads(threads);
+        openblas_nolapack.blas_set_num_threads(1);
         return threads;
     }
 

@@ -34,7 +34,7 @@ class DenseProductsTest {
     /** [m, k, n] of the product C [m, n] = op(A) [m, k] · op(B) [k, n]. */
     private static final int[][] SIZES = {
         {1, 1, 1}, {3, 5, 2}, {17, 33, 9}, {2, 1, 3}, {1, 7, 1}, {9, 4, 1}, {40, 67, 31}, {130, 120, 110},
-        {257, 3, 129}, {1, 300, 1}, {0, 3, 4}, {3, 0, 4}, {3, 4, 0}, {0, 0, 0},
+        {257, 3, 129}, {1, 300, 1}, {211, 301, 97}, {33, 2000, 40}, {0, 3, 4}, {3, 0, 4}, {3, 4, 0}, {0, 0, 0},
     };
 
     /** The float64 bound on |C − C_exact| relative to Σ|A||B|: a few units in the last place, whatever the order. */
@@ -252,28 +252,41 @@ class DenseProductsTest {
     void everyRouteToOpenBlasAndEveryThreadGivesTheSameBits() throws Exception {
         Optional<OpenBlasGemm> openBlas = openBlas();
         assumeThat(openBlas).as("the bundled OpenBLAS loads").isPresent();
+        // Below the split threshold both routes make the same single OpenBLAS call.
+        int smallM = 61;
+        int smallK = 131;
+        int smallN = 97;
+        assertThat((long) smallM * smallK * smallN).isLessThan(OpenBlasGemm.SPLIT_PRODUCTS);
+        // Above it the pointer route splits C's rows among the team's threads (the arrays route never does).
         int m = 211;
         int k = 301;
         int n = 97;
-        List<Gemm> gemms = List.of(OpenBlasGemm.load(OpenBlasGemm.Transfer.POINTERS, 0, LoopGemm.INSTANCE),
-                OpenBlasGemm.load(OpenBlasGemm.Transfer.ARRAYS, 0, LoopGemm.INSTANCE));
+        assertThat((long) m * k * n).isGreaterThanOrEqualTo(OpenBlasGemm.SPLIT_PRODUCTS);
+        Gemm pointers = OpenBlasGemm.load(OpenBlasGemm.Transfer.POINTERS, 0, LoopGemm.INSTANCE);
+        Gemm arrays = OpenBlasGemm.load(OpenBlasGemm.Transfer.ARRAYS, 0, LoopGemm.INSTANCE);
         for (DType dtype : DType.values()) {
             for (Product product : Product.values()) {
+                Operands small = Operands.random(dtype, product, smallM, smallK, smallN, 7);
+                assertThat(bits(compute(new DenseProducts(arrays), dtype, product, small, smallM, smallK, smallN)))
+                        .as("%s %s, arrays against pointers", dtype, product)
+                        .isEqualTo(bits(compute(new DenseProducts(pointers), dtype, product, small, smallM, smallK,
+                                smallN)));
                 Operands operands = Operands.random(dtype, product, m, k, n, 5);
-                long[] expected = bits(compute(new DenseProducts(gemms.get(0)), dtype, product, operands, m, k, n));
-                assertThat(bits(compute(new DenseProducts(gemms.get(1)), dtype, product, operands, m, k, n)))
-                        .as("%s %s, arrays against pointers", dtype, product).isEqualTo(expected);
-                // Several callers at once, each with its own off-heap buffers, into OpenBLAS's one thread pool.
+                long[] expectedPointers = bits(compute(new DenseProducts(pointers), dtype, product, operands, m, k, n));
+                long[] expectedArrays = bits(compute(new DenseProducts(arrays), dtype, product, operands, m, k, n));
+                // Several callers at once, each with its own off-heap buffers, competing for the team's helpers
+                // (a caller that finds a helper busy runs that block itself) and for OpenBLAS's buffers.
                 ExecutorService pool = Executors.newFixedThreadPool(4);
                 try {
                     List<Future<double[]>> results = new ArrayList<>();
                     for (int task = 0; task < 8; task++) {
-                        Gemm gemm = gemms.get(task % 2);
+                        Gemm gemm = task % 2 == 0 ? pointers : arrays;
                         results.add(pool.submit(() -> compute(new DenseProducts(gemm), dtype, product, operands, m,
                                 k, n)));
                     }
-                    for (Future<double[]> result : results) {
-                        assertThat(bits(result.get())).as("%s %s, concurrent", dtype, product).isEqualTo(expected);
+                    for (int task = 0; task < results.size(); task++) {
+                        assertThat(bits(results.get(task).get())).as("%s %s, concurrent", dtype, product)
+                                .isEqualTo(task % 2 == 0 ? expectedPointers : expectedArrays);
                     }
                 } finally {
                     pool.shutdownNow();
