@@ -185,11 +185,21 @@ public final class OpenBlasGemm implements Gemm {
                     1.0, a, lda, b, ldb, 0.0, c, n);
             case POINTERS -> {
                 Buffers buffer = buffers.get();
-                DoublePointer pa = buffer.doubles(0, sizeA).put(a, 0, sizeA);
-                DoublePointer pb = buffer.doubles(1, sizeB).put(b, 0, sizeB);
+                DoublePointer pa = buffer.doubles(0, sizeA);
+                DoublePointer pb = buffer.doubles(1, sizeB);
                 DoublePointer pc = buffer.doubles(2, sizeC);
                 int blocks = blocks(m, n, k);
                 int blockRows = blockRows(m, blocks);
+                if (blocks == 1) {
+                    pa.put(a, 0, sizeA);
+                    pb.put(b, 0, sizeB);
+                } else {
+                    // The copies in are split too, by memory range, and all end before any block computes.
+                    lib.team().run(blocks, block -> {
+                        copyIn(a, pa, sizeA, block, blocks);
+                        copyIn(b, pb, sizeB, block, blocks);
+                    });
+                }
                 lib.team().run(blocks, block -> {
                     int first = block * blockRows;
                     int rows = Math.min(blockRows, m - first);
@@ -231,11 +241,21 @@ public final class OpenBlasGemm implements Gemm {
                     1.0f, a, lda, b, ldb, 0.0f, c, n);
             case POINTERS -> {
                 Buffers buffer = buffers.get();
-                FloatPointer pa = buffer.floats(0, sizeA).put(a, 0, sizeA);
-                FloatPointer pb = buffer.floats(1, sizeB).put(b, 0, sizeB);
+                FloatPointer pa = buffer.floats(0, sizeA);
+                FloatPointer pb = buffer.floats(1, sizeB);
                 FloatPointer pc = buffer.floats(2, sizeC);
                 int blocks = blocks(m, n, k);
                 int blockRows = blockRows(m, blocks);
+                if (blocks == 1) {
+                    pa.put(a, 0, sizeA);
+                    pb.put(b, 0, sizeB);
+                } else {
+                    // The copies in are split too, by memory range, and all end before any block computes.
+                    lib.team().run(blocks, block -> {
+                        copyIn(a, pa, sizeA, block, blocks);
+                        copyIn(b, pb, sizeB, block, blocks);
+                    });
+                }
                 lib.team().run(blocks, block -> {
                     int first = block * blockRows;
                     int rows = Math.min(blockRows, m - first);
@@ -256,6 +276,23 @@ public final class OpenBlasGemm implements Gemm {
     @Override
     public String toString() {
         return name;
+    }
+
+    /** Copies block {@code block} of {@code blocks} equal ranges of {@code array[0, size)} to the same range. */
+    private static void copyIn(double[] array, DoublePointer pointer, int size, int block, int blocks) {
+        int start = (int) ((long) size * block / blocks);
+        int end = (int) ((long) size * (block + 1) / blocks);
+        if (end > start) {
+            (start == 0 ? pointer : pointer.getPointer(start)).put(array, start, end - start);
+        }
+    }
+
+    private static void copyIn(float[] array, FloatPointer pointer, int size, int block, int blocks) {
+        int start = (int) ((long) size * block / blocks);
+        int end = (int) ((long) size * (block + 1) / blocks);
+        if (end > start) {
+            (start == 0 ? pointer : pointer.getPointer(start)).put(array, start, end - start);
+        }
     }
 
     /**
