@@ -39,7 +39,7 @@ public class GemmBenchmark {
     /**
      * {@code openblas} is the bundled OpenBLAS as {@code auto} uses it; {@code openblas-arrays} and
      * {@code openblas-pointers} send every product to it through one data route each (see
-     * {@link OpenBlasGemm.Transfer}), and {@code openblas-pointers-1t} does so on one OpenBLAS thread.
+     * {@link OpenBlasGemm.Transfer}), and {@code openblas-pointers-1t} does so on one thread (no row blocks).
      */
     @Param({"openblas", "openblas-arrays", "openblas-pointers", "openblas-pointers-1t", "netlib-native",
         "netlib-java", "f2j", "ejml", "ejml-mt", "loops"})

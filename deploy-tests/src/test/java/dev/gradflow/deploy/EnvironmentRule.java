@@ -50,7 +50,7 @@ final class EnvironmentRule {
             "JAVA_TOOL_OPTIONS", "the JVM itself, at start-up",
             "QUARKUS_PROFILE", "Quarkus: the active configuration profile",
             "QUARKUS_LOG_LEVEL", "Quarkus core: the root log level (quarkus.log.level)",
-            "OPENBLAS_NUM_THREADS", "OpenBLAS, behind core's dense products: its thread count");
+            "OPENBLAS_NUM_THREADS", "core's dense products: the threads one product runs on (OpenBLAS itself single)");
 
     private static final Set<String> KAFKA_CLIENT_KEYS = new HashSet<>();
     /** The Kafka client keys whose values are secrets: those of type PASSWORD, which Kafka never logs. */

@@ -15,9 +15,10 @@
  *       {@code ~/.javacpp/cache}, or to the directory named by {@code -Dorg.bytedeco.javacpp.cachedir} (set it
  *       where the home directory is read-only), and loads it. Products below
  *       {@code gradflow.blas.small-products} multiply-adds run on netlib's Java BLAS instead, where a native call
- *       costs more than it saves. OpenBLAS's thread count is {@code gradflow.blas.threads}, else
- *       {@code OPENBLAS_NUM_THREADS}, else the JVM's available processors. {@code OPENBLAS_CORETYPE} forces a
- *       kernel; leave it unset.</li>
+ *       costs more than it saves. OpenBLAS runs single-threaded; a large product is split into blocks of rows
+ *       run at once on {@code gradflow.blas.threads} threads (else {@code OPENBLAS_NUM_THREADS}, else the JVM's
+ *       available processors), see {@link dev.gradflow.core.kernels.RowBlockTeam}. {@code OPENBLAS_CORETYPE}
+ *       forces a kernel; leave it unset.</li>
  *   <li><b>netlib-native</b>: netlib-blas extracts its bundled JNI shim, which {@code dlopen}s the library named
  *       by {@code -Ddev.ludovic.netlib.blas.nativeLibPath=/path/to/lib.so}, else by
  *       {@code -Ddev.ludovic.netlib.blas.nativeLib=name}, else {@code libblas.so.3} through the dynamic linker's
@@ -33,12 +34,12 @@
  * </ol>
  *
  * <p><b>Determinism.</b> For one implementation and one configuration on one machine, equal inputs give
- * bit-identical products, run after run and process after process: the Java paths are single-threaded, and
- * OpenBLAS's threaded gemm splits C among its threads, never the sum over k, so each element is summed by one
- * thread in one order. Which path a product takes (OpenBLAS or the Java path for small products) depends on its
+ * bit-identical products, run after run and process after process: the Java paths and every OpenBLAS call are
+ * single-threaded, and a split product is split into blocks of C's rows by its shape and the thread count alone,
+ * never in the sum over k, so each element is summed by one call in one order. Which path a product takes (OpenBLAS or the Java path for small products) depends on its
  * shape alone. Changing the configuration may change the last bits, as any change of summation order does:
  * another implementation, another CPU (another vector width, so another OpenBLAS kernel), another
- * {@code OPENBLAS_CORETYPE}, another OpenBLAS thread count (its blocking depends on it), or another small-product
+ * {@code OPENBLAS_CORETYPE}, another thread count (the row blocks depend on it), or another small-product
  * threshold.
  */
 package dev.gradflow.core.kernels;
