@@ -66,8 +66,9 @@ public final class OpenBlasGemm implements Gemm {
 
     /**
      * The route chosen: {@link Transfer#POINTERS} copies less (A and B in, C out, where ARRAYS also copies C in,
-     * A and B back, and allocates the native copies) and allocates nothing per call. Measured side by side it was faster in 17 of 24 products,
-     * by up to 1.9 times (README, speed section); the machine was shared, so single rows are noisy.
+     * A and B back, and allocates the native copies) and allocates nothing per call. Measured side by side it was
+     * faster in 17 of 24 products, by up to 1.9 times (README, speed section); the machine was shared, so single
+     * rows are noisy.
      */
     public static final Transfer DEFAULT_TRANSFER = Transfer.POINTERS;
 
@@ -188,30 +189,16 @@ public final class OpenBlasGemm implements Gemm {
                 DoublePointer pa = buffer.doubles(0, sizeA);
                 DoublePointer pb = buffer.doubles(1, sizeB);
                 DoublePointer pc = buffer.doubles(2, sizeC);
-                int blocks = blocks(m, n, k);
-                int blockRows = blockRows(m, blocks);
-                if (blocks == 1) {
-                    pa.put(a, 0, sizeA);
-                    pb.put(b, 0, sizeB);
-                } else {
-                    // The copies in are split too, by memory range, and all end before any block computes.
-                    lib.team().run(blocks, block -> {
-                        copyIn(a, pa, sizeA, block, blocks);
-                        copyIn(b, pb, sizeB, block, blocks);
-                    });
-                }
-                lib.team().run(blocks, block -> {
-                    int first = block * blockRows;
-                    int rows = Math.min(blockRows, m - first);
-                    if (rows <= 0) {
-                        return;
-                    }
-                    DoublePointer blockA = first == 0 ? pa : pa.getPointer(transA ? first : (long) first * k);
-                    DoublePointer blockC = first == 0 ? pc : pc.getPointer((long) first * n);
-                    openblas_nolapack.cblas_dgemm(openblas_nolapack.CblasRowMajor, flagA, flagB, rows, n, k,
-                            1.0, blockA, lda, pb, ldb, 0.0, blockC, n);
-                    blockC.get(c, first * n, rows * n);
-                });
+                inRowBlocks(m, n, k,
+                        (from, to) -> (from == 0 ? pa : pa.getPointer(from)).put(a, from, to - from), sizeA,
+                        (from, to) -> (from == 0 ? pb : pb.getPointer(from)).put(b, from, to - from), sizeB,
+                        (first, rows) -> {
+                            DoublePointer blockA = first == 0 ? pa : pa.getPointer(transA ? first : (long) first * k);
+                            DoublePointer blockC = first == 0 ? pc : pc.getPointer((long) first * n);
+                            openblas_nolapack.cblas_dgemm(openblas_nolapack.CblasRowMajor, flagA, flagB, rows, n, k,
+                                    1.0, blockA, lda, pb, ldb, 0.0, blockC, n);
+                            blockC.get(c, first * n, rows * n);
+                        });
             }
         }
     }
@@ -244,31 +231,17 @@ public final class OpenBlasGemm implements Gemm {
                 FloatPointer pa = buffer.floats(0, sizeA);
                 FloatPointer pb = buffer.floats(1, sizeB);
                 FloatPointer pc = buffer.floats(2, sizeC);
-                int blocks = blocks(m, n, k);
-                int blockRows = blockRows(m, blocks);
-                if (blocks == 1) {
-                    pa.put(a, 0, sizeA);
-                    pb.put(b, 0, sizeB);
-                } else {
-                    // The copies in are split too, by memory range, and all end before any block computes.
-                    lib.team().run(blocks, block -> {
-                        copyIn(a, pa, sizeA, block, blocks);
-                        copyIn(b, pb, sizeB, block, blocks);
-                    });
-                }
-                lib.team().run(blocks, block -> {
-                    int first = block * blockRows;
-                    int rows = Math.min(blockRows, m - first);
-                    if (rows <= 0) {
-                        return;
-                    }
-                    // Rows of C are rows of A, or columns of A when it is read transposed (A is [k, m] then).
-                    FloatPointer blockA = first == 0 ? pa : pa.getPointer(transA ? first : (long) first * k);
-                    FloatPointer blockC = first == 0 ? pc : pc.getPointer((long) first * n);
-                    openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, flagA, flagB, rows, n, k,
-                            1.0f, blockA, lda, pb, ldb, 0.0f, blockC, n);
-                    blockC.get(c, first * n, rows * n);
-                });
+                inRowBlocks(m, n, k,
+                        (from, to) -> (from == 0 ? pa : pa.getPointer(from)).put(a, from, to - from), sizeA,
+                        (from, to) -> (from == 0 ? pb : pb.getPointer(from)).put(b, from, to - from), sizeB,
+                        (first, rows) -> {
+                            // Rows of C are rows of A, or columns of A when it is read transposed (A is [k, m] then).
+                            FloatPointer blockA = first == 0 ? pa : pa.getPointer(transA ? first : (long) first * k);
+                            FloatPointer blockC = first == 0 ? pc : pc.getPointer((long) first * n);
+                            openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, flagA, flagB, rows, n, k,
+                                    1.0f, blockA, lda, pb, ldb, 0.0f, blockC, n);
+                            blockC.get(c, first * n, rows * n);
+                        });
             }
         }
     }
@@ -278,20 +251,51 @@ public final class OpenBlasGemm implements Gemm {
         return name;
     }
 
-    /** Copies block {@code block} of {@code blocks} equal ranges of {@code array[0, size)} to the same range. */
-    private static void copyIn(double[] array, DoublePointer pointer, int size, int block, int blocks) {
-        int start = (int) ((long) size * block / blocks);
-        int end = (int) ((long) size * (block + 1) / blocks);
-        if (end > start) {
-            (start == 0 ? pointer : pointer.getPointer(start)).put(array, start, end - start);
-        }
+    /** Copies elements [from, to) of an operand into the same range of its off-heap buffer. */
+    private interface RangeCopy {
+        void copy(int from, int to);
     }
 
-    private static void copyIn(float[] array, FloatPointer pointer, int size, int block, int blocks) {
-        int start = (int) ((long) size * block / blocks);
-        int end = (int) ((long) size * (block + 1) / blocks);
-        if (end > start) {
-            (start == 0 ? pointer : pointer.getPointer(start)).put(array, start, end - start);
+    /** Computes rows [first, first + rows) of C and copies them out. */
+    private interface RowBlock {
+        void compute(int first, int rows);
+    }
+
+    /**
+     * Copies A and B in and computes C in {@link #blocks} row blocks on the team: unsplit on the calling thread
+     * for a small product; otherwise every thread copies an equal range of each operand, all copies end, then
+     * every thread computes its block of rows. Blocks past the last row (m not a multiple) do nothing.
+     */
+    private void inRowBlocks(int m, int n, int k, RangeCopy copyA, int sizeA, RangeCopy copyB, int sizeB,
+            RowBlock product) {
+        int blocks = blocks(m, n, k);
+        if (blocks == 1) {
+            copyA.copy(0, sizeA);
+            copyB.copy(0, sizeB);
+            product.compute(0, m);
+            return;
+        }
+        RowBlockTeam team = lib.team();
+        team.run(blocks, block -> {
+            copyRange(copyA, sizeA, block, blocks);
+            copyRange(copyB, sizeB, block, blocks);
+        });
+        int blockRows = blockRows(m, blocks);
+        team.run(blocks, block -> {
+            int first = block * blockRows;
+            int rows = Math.min(blockRows, m - first);
+            if (rows > 0) {
+                product.compute(first, rows);
+            }
+        });
+    }
+
+    /** Block {@code block} of {@code blocks} equal ranges of {@code [0, size)}. */
+    private static void copyRange(RangeCopy copy, int size, int block, int blocks) {
+        int from = (int) ((long) size * block / blocks);
+        int to = (int) ((long) size * (block + 1) / blocks);
+        if (to > from) {
+            copy.copy(from, to);
         }
     }
 

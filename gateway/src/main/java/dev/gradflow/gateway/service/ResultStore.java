@@ -16,8 +16,8 @@ import java.util.Optional;
  * Batches submitted here and answers read from {@code gradients}, by batch id, bounded by memory: when the
  * entries held exceed {@code gradflow.gateway.results-max-bytes}, the oldest go first. An entry counts its
  * tensors' elements at 8 bytes each (a float32 tensor's at 8 too, an overestimate) plus what it costs besides,
- * measured ({@link #ENTRY_OVERHEAD}, {@link #TENSOR_OVERHEAD}), so the bound holds for many small answers too. The topic remains
- * the record of every answer; this store only serves recent ones over REST.
+ * measured ({@link #ENTRY_OVERHEAD}, {@link #TENSOR_OVERHEAD}), so the bound holds for many small answers too.
+ * The topic remains the record of every answer; this store only serves recent ones over REST.
  *
  * <p>A batch belongs to the tenant that owns its network: only the owner can submit to a network, and every gateway
  * knows each network's owner from {@code network-definitions}, so an answer needs no tenant of its own and the
