@@ -33,12 +33,23 @@ public final class Gemms {
 
     private static final System.Logger LOG = System.getLogger(Gemms.class.getName());
 
+    /** {@link #active()} once chosen, else null: lets {@link ParallelRanges} use its threads without loading it. */
+    private static volatile Gemm chosen;
+
     private Gemms() {
     }
 
     /** The implementation chosen for this process by {@value #PROPERTY}; chosen and logged on first use. */
     public static Gemm active() {
         return Active.GEMM;
+    }
+
+    /**
+     * {@link #active()} if something already chose it, else null; never loads a library. A process that only
+     * validates tensors (the gateway) never chooses one.
+     */
+    static Gemm activeIfChosen() {
+        return chosen;
     }
 
     /**
@@ -102,6 +113,10 @@ public final class Gemms {
 
     private static final class Active {
         static final Gemm GEMM = choose();
+
+        static {
+            chosen = GEMM;
+        }
 
         private static Gemm choose() {
             String choice = System.getProperty(PROPERTY, "auto").trim().toLowerCase(Locale.ROOT);

@@ -150,6 +150,11 @@ public final class OpenBlasGemm implements Gemm {
                 + ", " + lib.platform() + ", DYNAMIC_ARCH)", lib.threads());
     }
 
+    /** The threads a large product runs on, which {@link ParallelRanges} shares. */
+    RowBlockTeam team() {
+        return lib.team();
+    }
+
     /** How operands reach OpenBLAS. */
     public Transfer transfer() {
         return transfer;

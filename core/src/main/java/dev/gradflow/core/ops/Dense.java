@@ -1,6 +1,7 @@
 package dev.gradflow.core.ops;
 
 import dev.gradflow.core.kernels.DenseProducts;
+import dev.gradflow.core.kernels.ParallelRanges;
 import dev.gradflow.core.tensor.Shapes;
 import dev.gradflow.core.tensor.Tensor;
 import java.util.Locale;
@@ -121,9 +122,19 @@ public record Dense(Activation activation) implements Op {
         return activation == Activation.LINEAR ? Forward.of(y, x, w) : Forward.of(y, x, w, y);
     }
 
-    /** {@code c[r, j] = f(c[r, j] + bias[j])}. c: Modified (it is the op's own fresh output). bias: Not modified. */
+    /**
+     * {@code c[r, j] = f(c[r, j] + bias[j])}, in ranges of rows on the products' threads ({@link ParallelRanges}).
+     * c: Modified (it is the op's own fresh output). bias: Not modified.
+     */
     private void biasAndActivation(double[] c, double[] bias, int columns) {
-        for (int base = 0; base < c.length; base += columns) {
+        if (columns > 0) {
+            ParallelRanges.forEach(c.length / columns, columns,
+                    (from, to) -> biasAndActivation(c, bias, columns, from, to));
+        }
+    }
+
+    private void biasAndActivation(double[] c, double[] bias, int columns, int fromRow, int toRow) {
+        for (int base = fromRow * columns; base < toRow * columns; base += columns) {
             switch (activation) {
                 case LINEAR -> {
                     for (int j = 0; j < columns; j++) {
@@ -155,7 +166,14 @@ public record Dense(Activation activation) implements Op {
      * on that float32 sum and rounded once, as the activation ops do; so the result is bit-identical to theirs.
      */
     private void biasAndActivation(float[] c, float[] bias, int columns) {
-        for (int base = 0; base < c.length; base += columns) {
+        if (columns > 0) {
+            ParallelRanges.forEach(c.length / columns, columns,
+                    (from, to) -> biasAndActivation(c, bias, columns, from, to));
+        }
+    }
+
+    private void biasAndActivation(float[] c, float[] bias, int columns, int fromRow, int toRow) {
+        for (int base = fromRow * columns; base < toRow * columns; base += columns) {
             switch (activation) {
                 case LINEAR -> {
                     for (int j = 0; j < columns; j++) {
@@ -224,71 +242,93 @@ public record Dense(Activation activation) implements Op {
         };
     }
 
-    /** {@code d = f′(y) ⊙ g}; returns d. g, y: Not modified. d: Modified (scratch, overwritten). */
+    /**
+     * {@code d = f′(y) ⊙ g}, in ranges on the products' threads; returns d. g, y: Not modified. d: Modified
+     * (scratch, overwritten).
+     */
     private double[] activationGradient(double[] g, double[] y, double[] d) {
+        ParallelRanges.forEach(d.length, 1, (from, to) -> activationGradient(g, y, d, from, to));
+        return d;
+    }
+
+    private void activationGradient(double[] g, double[] y, double[] d, int from, int to) {
         switch (activation) {
             case RELU -> {
-                for (int i = 0; i < d.length; i++) {
+                for (int i = from; i < to; i++) {
                     d[i] = PositiveGate.pass(g[i], y[i]);
                 }
             }
             case SIGMOID -> {
-                for (int i = 0; i < d.length; i++) {
+                for (int i = from; i < to; i++) {
                     d[i] = g[i] * y[i] * (1 - y[i]);
                 }
             }
             case TANH -> {
-                for (int i = 0; i < d.length; i++) {
+                for (int i = from; i < to; i++) {
                     d[i] = g[i] * (1 - y[i] * y[i]);
                 }
             }
             default -> throw new IllegalStateException("no activation gradient for " + activation);
         }
-        return d;
     }
 
     /** The float32 twin: each element computed in float64 and rounded once, as the activation ops do. */
     private float[] activationGradient(float[] g, float[] y, float[] d) {
+        ParallelRanges.forEach(d.length, 1, (from, to) -> activationGradient(g, y, d, from, to));
+        return d;
+    }
+
+    private void activationGradient(float[] g, float[] y, float[] d, int from, int to) {
         switch (activation) {
             case RELU -> {
-                for (int i = 0; i < d.length; i++) {
+                for (int i = from; i < to; i++) {
                     d[i] = PositiveGate.pass(g[i], y[i]);
                 }
             }
             case SIGMOID -> {
-                for (int i = 0; i < d.length; i++) {
+                for (int i = from; i < to; i++) {
                     double s = y[i];
                     d[i] = (float) (g[i] * s * (1 - s));
                 }
             }
             case TANH -> {
-                for (int i = 0; i < d.length; i++) {
+                for (int i = from; i < to; i++) {
                     double t = y[i];
                     d[i] = (float) (g[i] * (1 - t * t));
                 }
             }
             default -> throw new IllegalStateException("no activation gradient for " + activation);
         }
-        return d;
     }
 
-    /** Σ over rows of d [rows, columns], per column, in float64 and in row order (as broadcasting's adjoint). */
+    /**
+     * Σ over rows of d [rows, columns], per column, in float64 and in row order (as broadcasting's adjoint); in
+     * ranges of columns on the products' threads, each column still summed by one thread in row order.
+     */
     private static double[] columnSums(double[] d, int columns) {
         double[] sums = new double[columns];
-        for (int base = 0; base < d.length; base += columns) {
-            for (int j = 0; j < columns; j++) {
-                sums[j] += d[base + j];
-            }
+        if (columns > 0) {
+            ParallelRanges.forEach(columns, d.length / columns, (from, to) -> {
+                for (int base = 0; base < d.length; base += columns) {
+                    for (int j = from; j < to; j++) {
+                        sums[j] += d[base + j];
+                    }
+                }
+            });
         }
         return sums;
     }
 
     private static double[] columnSums(float[] d, int columns) {
         double[] sums = new double[columns];
-        for (int base = 0; base < d.length; base += columns) {
-            for (int j = 0; j < columns; j++) {
-                sums[j] += d[base + j];
-            }
+        if (columns > 0) {
+            ParallelRanges.forEach(columns, d.length / columns, (from, to) -> {
+                for (int base = 0; base < d.length; base += columns) {
+                    for (int j = from; j < to; j++) {
+                        sums[j] += d[base + j];
+                    }
+                }
+            });
         }
         return sums;
     }

@@ -62,18 +62,16 @@ public final class BackwardPass {
     }
 
     private static Tensor[] backward(TapeNode node, int index, Tensor gradient, List<TapeNode> nodes) {
-        String where = "failed to compute gradient for node \"" + node.name() + "\" (#" + index + ", op \""
-                + node.op() + "\"): ";
         Op op;
         try {
             op = OpSet.fromTape(node.op(), node.attributes());
         } catch (UnknownOpException e) {
-            throw new TapeException(where + e.getMessage(), e);
+            throw new TapeException(where(node, index) + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
-            throw new TapeException(where + "bad attributes: " + e.getMessage(), e);
+            throw new TapeException(where(node, index) + "bad attributes: " + e.getMessage(), e);
         }
         if (node.inputs().length != op.arity()) {
-            throw new TapeException(where + "recorded " + node.inputs().length + " inputs, the op takes "
+            throw new TapeException(where(node, index) + "recorded " + node.inputs().length + " inputs, the op takes "
                     + op.arity());
         }
         int[][] inputShapes = new int[node.inputs().length][];
@@ -84,24 +82,33 @@ public final class BackwardPass {
         try {
             contributions = op.backward(new BackwardContext(node.saved(), inputShapes), gradient);
         } catch (IndexOutOfBoundsException e) {
-            throw new TapeException(where + "the tape records " + node.saved().size() + " saved tensor"
-                    + (node.saved().size() == 1 ? "" : "s") + ", fewer than its backward rule reads", e);
+            throw new TapeException(where(node, index) + "the tape records " + node.saved().size()
+                    + " saved tensor" + (node.saved().size() == 1 ? "" : "s")
+                    + ", fewer than its backward rule reads", e);
         } catch (RuntimeException e) {
-            throw new TapeException(where + "the recorded values do not fit the op: " + e.getMessage(), e);
+            throw new TapeException(where(node, index) + "the recorded values do not fit the op: "
+                    + e.getMessage(), e);
         }
         for (int j = 0; j < contributions.length; j++) {
             if (contributions[j] != null) {
-                NonFiniteException.check(contributions[j], "the gradient node \"" + node.name() + "\" (op \""
-                        + node.op() + "\") sends to its input " + j + " (node \"" + nodes.get(node.inputs()[j]).name()
-                        + "\") in the backward pass");
+                int input = j;
+                NonFiniteException.check(contributions[j], () -> "the gradient node \"" + node.name()
+                        + "\" (op \"" + node.op() + "\") sends to its input " + input + " (node \""
+                        + nodes.get(node.inputs()[input]).name() + "\") in the backward pass");
             }
             if (contributions[j] != null && !contributions[j].hasShape(inputShapes[j])) {
-                throw new TapeException(where + "gradient for input " + j + " has shape "
+                throw new TapeException(where(node, index) + "gradient for input " + j + " has shape "
                         + Shapes.format(contributions[j].shape()) + ", the input has "
                         + Shapes.format(inputShapes[j]));
             }
         }
         return contributions;
+    }
+
+    /** The start of a failure's message; built only when one fails, not for every node of every pass. */
+    private static String where(TapeNode node, int index) {
+        return "failed to compute gradient for node \"" + node.name() + "\" (#" + index + ", op \"" + node.op()
+                + "\"): ";
     }
 
     /** A tape is usable only in execution order: every input index below its reader's own. */

@@ -75,7 +75,7 @@ public final class ForwardPass {
                     }
                     values[i] = forward.output();
                     try {
-                        NonFiniteException.check(forward.output(), "the output of node \"" + node.name()
+                        NonFiniteException.check(forward.output(), () -> "the output of node \"" + node.name()
                                 + "\" (op \"" + op.name() + "\") in the forward pass");
                     } catch (NonFiniteException e) {
                         tape.add(new TapeNode(node.name(), NodeKind.OP, forward.output().shape(), op.name(),

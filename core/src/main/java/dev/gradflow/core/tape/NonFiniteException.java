@@ -2,6 +2,7 @@ package dev.gradflow.core.tape;
 
 import dev.gradflow.core.tensor.Shapes;
 import dev.gradflow.core.tensor.Tensor;
+import java.util.function.Supplier;
 
 /**
  * A NaN or an infinity appeared in the forward or the backward pass. Such a batch is answered with this message,
@@ -31,11 +32,14 @@ public final class NonFiniteException extends IllegalArgumentException {
         return partial;
     }
 
-    /** Throws when {@code tensor} holds a NaN or an infinity; {@code what} says where it came from. */
-    static void check(Tensor tensor, String what) {
+    /**
+     * Throws when {@code tensor} holds a NaN or an infinity; {@code what} says where it came from, and is asked
+     * only then (it runs for every op of every pass).
+     */
+    static void check(Tensor tensor, Supplier<String> what) {
         int bad = tensor.firstNonFinite();
         if (bad >= 0) {
-            throw new NonFiniteException("non-finite value: " + what + " holds " + tensor.getDouble(bad)
+            throw new NonFiniteException("non-finite value: " + what.get() + " holds " + tensor.getDouble(bad)
                     + " (element " + bad + " of " + Shapes.format(tensor.shape()) + ")");
         }
     }

@@ -1,5 +1,6 @@
 package dev.gradflow.core.tensor;
 
+import dev.gradflow.core.kernels.ParallelRanges;
 import java.util.Arrays;
 
 /**
@@ -214,34 +215,45 @@ public final class Tensor {
 
     /**
      * The index of the first NaN or infinity in row-major order, or −1 when every element is finite. It runs on
-     * every op's output and every fed tensor, so it reads the tensor's own storage, without a branch per element.
+     * every op's output and every fed tensor, so it reads the tensor's own storage, without a branch per element,
+     * and a large tensor in ranges on the threads of the products ({@link ParallelRanges}).
      */
     public int firstNonFinite() {
-        // Every tensor the engine makes is checked, and almost all are finite: one pass without a branch per
-        // element says whether any element is not, and only then does a second pass find the first. The
-        // exponent field plus one reaches the sign bit only when it is all ones (an infinity or a NaN).
         if (doubles != null) {
-            long exponents = 0;
-            for (double value : doubles) {
-                exponents |= (Double.doubleToRawLongBits(value) & DOUBLE_EXPONENT) + DOUBLE_EXPONENT_ONE;
-            }
-            if (exponents < 0) {
-                for (int i = 0; i < doubles.length; i++) {
-                    if (!Double.isFinite(doubles[i])) {
-                        return i;
-                    }
+            double[] values = doubles;
+            return ParallelRanges.first(values.length, 1, (from, to) -> firstNonFinite(values, from, to));
+        }
+        float[] values = floats;
+        return ParallelRanges.first(values.length, 1, (from, to) -> firstNonFinite(values, from, to));
+    }
+
+    // Every tensor the engine makes is checked, and almost all are finite: one pass without a branch per element
+    // says whether any element is not, and only then does a second pass find the first. The exponent field plus
+    // one reaches the sign bit only when it is all ones (an infinity or a NaN).
+    private static int firstNonFinite(double[] values, int from, int to) {
+        long exponents = 0;
+        for (int i = from; i < to; i++) {
+            exponents |= (Double.doubleToRawLongBits(values[i]) & DOUBLE_EXPONENT) + DOUBLE_EXPONENT_ONE;
+        }
+        if (exponents < 0) {
+            for (int i = from; i < to; i++) {
+                if (!Double.isFinite(values[i])) {
+                    return i;
                 }
             }
-        } else {
-            int exponents = 0;
-            for (float value : floats) {
-                exponents |= (Float.floatToRawIntBits(value) & FLOAT_EXPONENT) + FLOAT_EXPONENT_ONE;
-            }
-            if (exponents < 0) {
-                for (int i = 0; i < floats.length; i++) {
-                    if (!Float.isFinite(floats[i])) {
-                        return i;
-                    }
+        }
+        return -1;
+    }
+
+    private static int firstNonFinite(float[] values, int from, int to) {
+        int exponents = 0;
+        for (int i = from; i < to; i++) {
+            exponents |= (Float.floatToRawIntBits(values[i]) & FLOAT_EXPONENT) + FLOAT_EXPONENT_ONE;
+        }
+        if (exponents < 0) {
+            for (int i = from; i < to; i++) {
+                if (!Float.isFinite(values[i])) {
+                    return i;
                 }
             }
         }

@@ -20,6 +20,8 @@ import dev.gradflow.core.wire.TapeRecord;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Every composite op (a fused kernel) against the same computation built from primitives: same value, same
@@ -233,15 +235,21 @@ class FusedAgainstPrimitivesTest {
         }
     }
 
-    /** The dense op alone against its three primitives on a graph, both dtypes, each activation. */
-    @Test
-    void theDenseOpIsMatmulAddActivation() {
+    /**
+     * The dense op alone against its three primitives, both dtypes, each activation: on a small layer, and on one
+     * whose output (512 × 160) is large enough that bias, activation, its gradient and the column sums run in
+     * ranges on the products' threads ({@link dev.gradflow.core.kernels.ParallelRanges}) while the primitives run
+     * on one thread.
+     */
+    @ParameterizedTest
+    @CsvSource({"6, 4, 5", "512, 64, 160"})
+    void theDenseOpIsMatmulAddActivation(int rows, int in, int out) {
         for (DType dtype : DType.values()) {
             for (Dense.Activation activation : Dense.Activation.values()) {
-                Tensor x = random(6, 4, -2, 2).cast(dtype);
-                Tensor w = random(4, 5, -1, 1).cast(dtype);
-                Tensor b = random(1, 5, -1, 1).cast(dtype).reshape(5);
-                Tensor g = random(6, 5, -1, 1).cast(dtype);
+                Tensor x = random(rows, in, -2, 2).cast(dtype);
+                Tensor w = random(in, out, -1, 1).cast(dtype);
+                Tensor b = random(1, out, -1, 1).cast(dtype).reshape(out);
+                Tensor g = random(rows, out, -1, 1).cast(dtype);
                 Forward fused = new Dense(activation).forward(new Tensor[] {x, w, b});
                 Forward product = new MatMul().forward(new Tensor[] {x, w});
                 Forward sum = new Add().forward(new Tensor[] {product.output(), b});

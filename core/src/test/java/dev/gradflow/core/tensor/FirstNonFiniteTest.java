@@ -45,4 +45,31 @@ class FirstNonFiniteTest {
             }
         }
     }
+
+    /**
+     * A tensor large enough to be searched in ranges on the products' threads: the first non-finite value wins
+     * wherever the ranges split, including when a later range also holds one.
+     */
+    @Test
+    void findsTheFirstInALargeTensorSearchedInRanges() {
+        dev.gradflow.core.kernels.Gemms.active(); // the ranges use the products' threads once they are chosen
+        int size = 300_007;
+        for (int at : new int[] {0, 65_535, 150_003, 150_004, size - 1}) {
+            double[] doubles = new double[size];
+            float[] floats = new float[size];
+            for (int i = 0; i < size; i++) {
+                doubles[i] = i * 0.25 - 1e5;
+                floats[i] = (float) doubles[i];
+            }
+            doubles[at] = Double.NEGATIVE_INFINITY;
+            floats[at] = Float.NaN;
+            if (at < size - 1) {
+                doubles[size - 1] = Double.NaN;
+                floats[size - 1] = Float.POSITIVE_INFINITY;
+            }
+            assertThat(Tensor.ofDoubles(new int[] {size}, doubles).firstNonFinite()).as("at %d", at).isEqualTo(at);
+            assertThat(Tensor.ofFloats(new int[] {size}, floats).firstNonFinite()).as("at %d", at).isEqualTo(at);
+        }
+        assertThat(Tensor.zeros(DType.FLOAT32, 1_000, 300).firstNonFinite()).isEqualTo(-1);
+    }
 }
