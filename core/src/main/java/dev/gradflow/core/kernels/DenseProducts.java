@@ -128,6 +128,57 @@ public final class DenseProducts {
         return c;
     }
 
+    /**
+     * The two gradients of a product {@code C = A·B}, with A of shape [m, k] and B of shape [k, n], given
+     * {@code G = ∂L/∂C} of shape [m, n]: {@code ∂L/∂A = G·Bᵀ} [m, k] and {@code ∂L/∂B = Aᵀ·G} [k, n], in float64.
+     * They are independent and have the same number of multiply-adds, so the implementation may compute them at
+     * the same time ({@link Gemm#both}: with OpenBLAS on two threads, each whole on one thread, 2 to 3% faster per
+     * 784-256-128-10 and 1024-1024-1024-10 step than each split in two); each is the same call as
+     * {@link #multiplyTransB} and {@link #multiplyTransA}.
+     *
+     * @param a A, row-major [m, k]. Not modified.
+     * @param b B, row-major [k, n]. Not modified.
+     * @param g G, row-major [m, n]. Not modified.
+     * @return {∂L/∂A, ∂L/∂B}, new arrays
+     * @throws IllegalArgumentException when an array's length does not match its shape
+     */
+    public double[][] productGradients(double[] a, double[] b, double[] g, int m, int k, int n) {
+        checkLength("A", a.length, m, k);
+        checkLength("B", b.length, k, n);
+        checkLength("G", g.length, m, n);
+        int sizeA = checkedSize("∂L/∂A", m, k);
+        int sizeB = checkedSize("∂L/∂B", k, n);
+        double[][] gradients = new double[2][];
+        // Each output is allocated (and so zeroed by the JVM) on the thread that computes it.
+        gemm.both((long) m * n * k, () -> {
+            double[] c = new double[sizeA];
+            gemm.dgemm(false, true, m, k, n, g, b, c);
+            gradients[0] = c;
+        }, () -> {
+            double[] c = new double[sizeB];
+            gemm.dgemm(true, false, k, n, m, a, g, c);
+            gradients[1] = c;
+        });
+        return gradients;
+    }
+
+    /**
+     * {@link #productGradients(double[], double[], double[], int, int, int)} in float32, one product after the
+     * other, each split over the threads as usual: measured side by side on 784-256-128-10 (2 cores, after 25 s
+     * of warm-up), running the two float32 products at once was 2% slower per step, where in float64 it was 2 to
+     * 3% faster (README, "Threads").
+     */
+    public float[][] productGradients(float[] a, float[] b, float[] g, int m, int k, int n) {
+        checkLength("A", a.length, m, k);
+        checkLength("B", b.length, k, n);
+        checkLength("G", g.length, m, n);
+        float[] gradientA = new float[checkedSize("∂L/∂A", m, k)];
+        gemm.sgemm(false, true, m, k, n, g, b, gradientA);
+        float[] gradientB = new float[checkedSize("∂L/∂B", k, n)];
+        gemm.sgemm(true, false, k, n, m, a, g, gradientB);
+        return new float[][] {gradientA, gradientB};
+    }
+
     private static void checkLength(String name, int length, int rows, int columns) {
         if (length != checkedSize(name, rows, columns)) {
             throw new IllegalArgumentException(name + " has " + length + " elements, shape [" + rows + ", "

@@ -51,4 +51,19 @@ public interface Gemm {
     default GemmDescription description() {
         return new GemmDescription(name(), "", 1);
     }
+
+    /**
+     * Runs two independent products, each a call of this gemm (a dense layer's {@code G·Wᵀ} and {@code Xᵀ·G}), and
+     * returns when both are done. An implementation with threads may run them at the same time; the default runs
+     * them one after the other, which is right for the single-threaded implementations. Which thread runs which
+     * product must not change any result.
+     *
+     * @param multiplyAdds m·n·k of the smaller of the two, which says whether running them at once pays
+     * @param first a product; an exception it throws is rethrown after both ended
+     * @param second the other product, which writes no memory the first reads or writes
+     */
+    default void both(long multiplyAdds, Runnable first, Runnable second) {
+        first.run();
+        second.run();
+    }
 }

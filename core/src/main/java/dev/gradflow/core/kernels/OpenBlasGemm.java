@@ -194,7 +194,7 @@ public final class OpenBlasGemm implements Gemm {
                 DoublePointer pa = buffer.doubles(0, sizeA);
                 DoublePointer pb = buffer.doubles(1, sizeB);
                 DoublePointer pc = buffer.doubles(2, sizeC);
-                inRowBlocks(m, n, k,
+                inRowBlocks(buffer, m, n, k,
                         (from, to) -> (from == 0 ? pa : pa.getPointer(from)).put(a, from, to - from), sizeA,
                         (from, to) -> (from == 0 ? pb : pb.getPointer(from)).put(b, from, to - from), sizeB,
                         (first, rows) -> {
@@ -236,7 +236,7 @@ public final class OpenBlasGemm implements Gemm {
                 FloatPointer pa = buffer.floats(0, sizeA);
                 FloatPointer pb = buffer.floats(1, sizeB);
                 FloatPointer pc = buffer.floats(2, sizeC);
-                inRowBlocks(m, n, k,
+                inRowBlocks(buffer, m, n, k,
                         (from, to) -> (from == 0 ? pa : pa.getPointer(from)).put(a, from, to - from), sizeA,
                         (from, to) -> (from == 0 ? pb : pb.getPointer(from)).put(b, from, to - from), sizeB,
                         (first, rows) -> {
@@ -249,6 +249,36 @@ public final class OpenBlasGemm implements Gemm {
                         });
             }
         }
+    }
+
+    /**
+     * Runs the two products at the same time, each on half the team's threads (with two threads: each whole, on
+     * one thread), when the team has at least two threads and the smaller has at least
+     * {@value #PAIR_PRODUCTS} multiply-adds; otherwise one after the other, each split as usual.
+     *
+     * <p>Why: a dense layer's two backward products have the same number of multiply-adds, so they balance, and
+     * each whole product packs its B operand once where two row blocks pack all of it twice, once per thread; the
+     * pair also needs half the hand-overs, and products too small to split still get a core each. Whether a call
+     * is paired depends on the shapes and the thread count alone, and a helper that is busy leaves the second
+     * product to the caller, split the same way, so the bits never depend on timing.
+     */
+    @Override
+    public void both(long multiplyAdds, Runnable first, Runnable second) {
+        RowBlockTeam team = lib.team();
+        if (team.threads() < 2 || multiplyAdds < PAIR_PRODUCTS) {
+            first.run();
+            second.run();
+            return;
+        }
+        team.run(2, product -> {
+            Buffers buffer = buffers.get();
+            buffer.inPair = true;
+            try {
+                (product == 0 ? first : second).run();
+            } finally {
+                buffer.inPair = false;
+            }
+        });
     }
 
     @Override
@@ -271,9 +301,9 @@ public final class OpenBlasGemm implements Gemm {
      * for a small product; otherwise every thread copies an equal range of each operand, all copies end, then
      * every thread computes its block of rows. Blocks past the last row (m not a multiple) do nothing.
      */
-    private void inRowBlocks(int m, int n, int k, RangeCopy copyA, int sizeA, RangeCopy copyB, int sizeB,
-            RowBlock product) {
-        int blocks = blocks(m, n, k);
+    private void inRowBlocks(Buffers buffer, int m, int n, int k, RangeCopy copyA, int sizeA, RangeCopy copyB,
+            int sizeB, RowBlock product) {
+        int blocks = blocks(m, n, k, buffer.inPair);
         if (blocks == 1) {
             copyA.copy(0, sizeA);
             copyB.copy(0, sizeB);
@@ -305,13 +335,14 @@ public final class OpenBlasGemm implements Gemm {
     }
 
     /**
-     * How many row blocks a product is split into: one per thread of the team when the product has at least
-     * {@value #SPLIT_PRODUCTS} multiply-adds and {@value #MIN_BLOCK_ROWS} rows per block, else one. It depends
-     * on the shape and the thread count alone, so a given shape is always split the same way.
+     * How many row blocks a product is split into: one per thread of the team (half of them for a product of a
+     * pair, see {@link #both}) when the product has at least {@value #SPLIT_PRODUCTS} multiply-adds and
+     * {@value #MIN_BLOCK_ROWS} rows per block, else one. It depends on the shape, the thread count and whether
+     * the product is one of a pair alone, so a given call is always split the same way.
      */
-    private int blocks(int m, int n, int k) {
-        int threads = lib.team().threads();
-        if (threads == 1 || (long) m * n * k < SPLIT_PRODUCTS) {
+    private int blocks(int m, int n, int k, boolean inPair) {
+        int threads = inPair ? lib.team().threads() / 2 : lib.team().threads();
+        if (threads <= 1 || (long) m * n * k < SPLIT_PRODUCTS) {
             return 1;
         }
         return Math.max(1, Math.min(threads, m / MIN_BLOCK_ROWS));
@@ -333,6 +364,8 @@ public final class OpenBlasGemm implements Gemm {
      * products allocates nothing. The memory is freed when the thread ends and its buffers are collected.
      */
     private static final class Buffers {
+        /** Whether this thread is running one product of a pair ({@link #both}), so gets half the threads. */
+        boolean inPair;
         private final DoublePointer[] doubles = new DoublePointer[3];
         private final FloatPointer[] floats = new FloatPointer[3];
 
@@ -414,6 +447,12 @@ public final class OpenBlasGemm implements Gemm {
      * helper costs more than the block (a 1,048,576 multiply-add sgemm takes about 60 µs on one core).
      */
     static final long SPLIT_PRODUCTS = 1 << 20;
+
+    /**
+     * Pairs of products of fewer multiply-adds than this run one after the other ({@link #both}): a pair's hand-over
+     * costs a few microseconds, and a 262,144 multiply-add sgemm takes about 15.
+     */
+    static final long PAIR_PRODUCTS = 1 << 18;
 
     /** The fewest rows of C a block gets, and the multiple its rows are rounded to. */
     static final int MIN_BLOCK_ROWS = 16;

@@ -19,8 +19,9 @@ import java.util.Locale;
  * ∂L/∂X = D·Wᵀ             transposed-product kernels, never a materialised transpose
  * ∂L/∂W = Xᵀ·D
  * </pre>
- * D lives in a per-thread scratch buffer ({@link Scratch}): it is read by the two products and the sums and never
- * becomes a tensor. For the identity, D is G itself. Saves X and W, and Y unless f is the identity.
+ * The two products are independent and equally large; in float64 they run at the same time where the products
+ * have threads ({@link DenseProducts#productGradients}). D lives in a per-thread scratch buffer ({@link Scratch}): it
+ * is read by the two products and the sums and never becomes a tensor. For the identity, D is G itself. Saves X and W, and Y unless f is the identity.
  *
  * @param activation f
  */
@@ -219,9 +220,10 @@ public record Dense(Activation activation) implements Op {
             case FLOAT64 -> {
                 double[] g = gradient.doubles();
                 double[] d = y == null ? g : activationGradient(g, y.doubles(), Scratch.doubles(g.length));
+                double[][] both = products.productGradients(x.doubles(), w.doubles(), d, rows, in, out);
                 yield new Tensor[] {
-                    Tensor.ofDoubles(new int[] {rows, in}, products.multiplyTransB(d, w.doubles(), rows, out, in)),
-                    Tensor.ofDoubles(new int[] {in, out}, products.multiplyTransA(x.doubles(), d, rows, in, out)),
+                    Tensor.ofDoubles(new int[] {rows, in}, both[0]),
+                    Tensor.ofDoubles(new int[] {in, out}, both[1]),
                     Tensor.ofDoubles(new int[] {out}, columnSums(d, out))
                 };
             }
@@ -233,9 +235,10 @@ public record Dense(Activation activation) implements Op {
                 for (int j = 0; j < out; j++) {
                     bias[j] = (float) sums[j];
                 }
+                float[][] both = products.productGradients(x.floats(), w.floats(), d, rows, in, out);
                 yield new Tensor[] {
-                    Tensor.ofFloats(new int[] {rows, in}, products.multiplyTransB(d, w.floats(), rows, out, in)),
-                    Tensor.ofFloats(new int[] {in, out}, products.multiplyTransA(x.floats(), d, rows, in, out)),
+                    Tensor.ofFloats(new int[] {rows, in}, both[0]),
+                    Tensor.ofFloats(new int[] {in, out}, both[1]),
                     Tensor.ofFloats(new int[] {out}, bias)
                 };
             }

@@ -70,14 +70,14 @@ public record MatMul() implements Op {
         int[] shapeA = {m, k};
         int[] shapeB = {k, n};
         return switch (gradient.dtype()) {
-            case FLOAT64 -> new Tensor[] {
-                Tensor.ofDoubles(shapeA, products.multiplyTransB(gradient.doubles(), b.doubles(), m, n, k)),
-                Tensor.ofDoubles(shapeB, products.multiplyTransA(a.doubles(), gradient.doubles(), m, k, n))
-            };
-            case FLOAT32 -> new Tensor[] {
-                Tensor.ofFloats(shapeA, products.multiplyTransB(gradient.floats(), b.floats(), m, n, k)),
-                Tensor.ofFloats(shapeB, products.multiplyTransA(a.floats(), gradient.floats(), m, k, n))
-            };
+            case FLOAT64 -> {
+                double[][] both = products.productGradients(a.doubles(), b.doubles(), gradient.doubles(), m, k, n);
+                yield new Tensor[] {Tensor.ofDoubles(shapeA, both[0]), Tensor.ofDoubles(shapeB, both[1])};
+            }
+            case FLOAT32 -> {
+                float[][] both = products.productGradients(a.floats(), b.floats(), gradient.floats(), m, k, n);
+                yield new Tensor[] {Tensor.ofFloats(shapeA, both[0]), Tensor.ofFloats(shapeB, both[1])};
+            }
         };
     }
 

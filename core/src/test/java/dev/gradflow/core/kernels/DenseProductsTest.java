@@ -295,6 +295,84 @@ class DenseProductsTest {
         }
     }
 
+    /**
+     * {@link DenseProducts#productGradients}: G·Bᵀ and Aᵀ·G against triple loops, on a shape below and one above
+     * the size at which OpenBLAS runs the two products at once; the same bits on every call, also from several
+     * callers at once competing for the team's helpers.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("implementations")
+    void productGradientsAreTheTwoProductsAndRepeatBitForBit(Gemm gemm) throws Exception {
+        DenseProducts products = new DenseProducts(gemm);
+        for (int[] shape : new int[][] {{40, 67, 31}, {211, 301, 97}}) {
+            int m = shape[0];
+            int k = shape[1];
+            int n = shape[2];
+            for (DType dtype : DType.values()) {
+                SplittableRandom random = new SplittableRandom(m + k + n);
+                double[] a = Operands.values(random, dtype, m * k);
+                double[] b = Operands.values(random, dtype, k * n);
+                double[] g = Operands.values(random, dtype, m * n);
+                double[][] expected = productGradients(products, dtype, a, b, g, m, k, n);
+                double tolerance = dtype == DType.FLOAT64 ? FLOAT64_TOLERANCE : FLOAT32_TOLERANCE;
+                for (int i = 0; i < m; i++) {
+                    for (int p = 0; p < k; p++) {
+                        double exact = 0;
+                        double magnitude = 0;
+                        for (int j = 0; j < n; j++) {
+                            exact += g[i * n + j] * b[p * n + j];
+                            magnitude += Math.abs(g[i * n + j] * b[p * n + j]);
+                        }
+                        assertThat(Math.abs(expected[0][i * k + p] - exact)).as("∂A[%d, %d] %s", i, p, dtype)
+                                .isLessThanOrEqualTo(tolerance * magnitude);
+                    }
+                }
+                for (int p = 0; p < k; p++) {
+                    for (int j = 0; j < n; j++) {
+                        double exact = 0;
+                        double magnitude = 0;
+                        for (int i = 0; i < m; i++) {
+                            exact += a[i * k + p] * g[i * n + j];
+                            magnitude += Math.abs(a[i * k + p] * g[i * n + j]);
+                        }
+                        assertThat(Math.abs(expected[1][p * n + j] - exact)).as("∂B[%d, %d] %s", p, j, dtype)
+                                .isLessThanOrEqualTo(tolerance * magnitude);
+                    }
+                }
+                ExecutorService pool = Executors.newFixedThreadPool(3);
+                try {
+                    List<Future<double[][]>> results = new ArrayList<>();
+                    for (int task = 0; task < 6; task++) {
+                        results.add(pool.submit(() -> productGradients(products, dtype, a, b, g, m, k, n)));
+                    }
+                    for (Future<double[][]> result : results) {
+                        double[][] again = result.get();
+                        assertThat(bits(again[0])).as("∂A %s %dx%dx%d", dtype, m, k, n).isEqualTo(bits(expected[0]));
+                        assertThat(bits(again[1])).as("∂B %s %dx%dx%d", dtype, m, k, n).isEqualTo(bits(expected[1]));
+                    }
+                } finally {
+                    pool.shutdownNow();
+                }
+            }
+        }
+    }
+
+    private static double[][] productGradients(DenseProducts products, DType dtype, double[] a, double[] b,
+            double[] g, int m, int k, int n) {
+        if (dtype == DType.FLOAT64) {
+            return products.productGradients(a, b, g, m, k, n);
+        }
+        float[][] both = products.productGradients(narrow(a), narrow(b), narrow(g), m, k, n);
+        double[][] wide = new double[2][];
+        for (int c = 0; c < 2; c++) {
+            wide[c] = new double[both[c].length];
+            for (int i = 0; i < both[c].length; i++) {
+                wide[c][i] = both[c][i];
+            }
+        }
+        return wide;
+    }
+
     @Test
     void theNativeLibraryInUseIsNamed() {
         Optional<Gemm> gemm = nativeGemm();
