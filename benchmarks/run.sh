@@ -14,8 +14,8 @@
 # gradflow / PyTorch. PyTorch uses one intra-op thread per core; -jvmArgsAppend -Dai.djl.pytorch.num_threads=N
 # chooses another count.
 #
-# Arguments are JMH's and override the defaults (1 fork, 3 warmup iterations of 2 s, 5 measurement iterations
-# of 3 s). Builds target/benchmarks.jar when it is missing or older than the sources. JMH's output, its JSON
+# Arguments are JMH's and override the defaults (1 fork, 8 warmup iterations of 4 s, 5 measurement iterations
+# of 3 s; the JIT compiles the engine's per-batch methods for about half a minute). Builds target/benchmarks.jar when it is missing or older than the sources. JMH's output, its JSON
 # results and the table go to benchmarks/target/results/<time>/.
 #
 # Environment: JAVA (default: java on the PATH), JAVA_OPTS (options of the JVM that runs JMH, e.g.

@@ -17,7 +17,9 @@
  *       {@code gradflow.blas.small-products} multiply-adds run on netlib's Java BLAS instead, where a native call
  *       costs more than it saves. OpenBLAS runs single-threaded; a large product is split into blocks of rows
  *       run at once on {@code gradflow.blas.threads} threads (else {@code OPENBLAS_NUM_THREADS}, else the JVM's
- *       available processors), see {@link dev.gradflow.core.kernels.RowBlockTeam}. {@code OPENBLAS_CORETYPE}
+ *       available processors), see {@link dev.gradflow.core.kernels.RowBlockTeam}; the same threads run the ops'
+ *       passes over large arrays ({@link dev.gradflow.core.kernels.ParallelRanges}) and, in float64, a layer's
+ *       two backward products at once ({@link dev.gradflow.core.kernels.Gemm#both}). {@code OPENBLAS_CORETYPE}
  *       forces a kernel; leave it unset.</li>
  *   <li><b>netlib-native</b>: netlib-blas extracts its bundled JNI shim, which {@code dlopen}s the library named
  *       by {@code -Ddev.ludovic.netlib.blas.nativeLibPath=/path/to/lib.so}, else by
