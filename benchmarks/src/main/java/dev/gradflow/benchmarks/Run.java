@@ -28,8 +28,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * of 4 s, 5 measurement iterations of 3 s. The warm-up is long because the engine's per-batch methods run a
  * hundred times a second on the large networks, so the JIT compiles them for half a minute, on the same two cores:
  * after 4 s, one 784-256-128-10 float32 step in ten took 10.5 to 28 ms against a median of 7.7; after 40 s, the
- * slowest tenth started at 8.8 ms (README, "Where it stands"). When both ran, the table puts PyTorch's samples per second next to
- * gradflow's for the same network and dtype, with their ratio. For example
+ * slowest tenth started at 8.8 ms (README, "Where it stands"). When both ran, the table puts PyTorch's samples
+ * per second next to gradflow's for the same network and dtype, with their ratio. For example
  * {@code -p gemm=auto,java,loops} compares implementations, {@code GemmBenchmark -p impl=netlib-java,ejml-mt}
  * runs the raw products.
  */

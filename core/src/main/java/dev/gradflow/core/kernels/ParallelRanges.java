@@ -12,8 +12,8 @@ package dev.gradflow.core.kernels;
  * its products (a pass never loads a native library: a gateway that only checks fed tensors stays on one
  * thread). With another implementation, a team of one thread, or fewer than {@value #MIN_ELEMENTS_PER_THREAD}
  * elements per thread, a pass runs on the calling thread alone. A helper busy with another caller's work is not
- * waited for: the caller runs that range itself. Callers must only split work whose result does not depend on where it is split: elementwise passes,
- * and sums over one dimension split along another.
+ * waited for: the caller runs that range itself. Callers must only split work whose result does not depend on
+ * where it is split: elementwise passes, and sums over one dimension split along another.
  */
 public final class ParallelRanges {
     /**

@@ -20,8 +20,9 @@ import java.util.Locale;
  * ∂L/∂W = Xᵀ·D
  * </pre>
  * The two products are independent and equally large; in float64 they run at the same time where the products
- * have threads ({@link DenseProducts#productGradients}). D lives in a per-thread scratch buffer ({@link Scratch}): it
- * is read by the two products and the sums and never becomes a tensor. For the identity, D is G itself. Saves X and W, and Y unless f is the identity.
+ * have threads ({@link DenseProducts#productGradients}). D lives in a per-thread scratch buffer ({@link Scratch}):
+ * it is read by the two products and the sums and never becomes a tensor. For the identity, D is G itself. Saves X
+ * and W, and Y unless f is the identity.
  *
  * @param activation f
  */

@@ -94,22 +94,37 @@ class DenseProductsTest {
         double[] c = compute(new DenseProducts(gemm), dtype, product, operands, m, k, n);
 
         assertThat(c).hasSize(m * n);
+        assertMatchesLoops("C", c, dtype, m, n, k, operands::opA, operands::opB);
+    }
+
+    /** One element of a matrix, by row and column. */
+    private interface Entry {
+        double at(int row, int column);
+    }
+
+    /**
+     * Checks C [rows, columns] against {@code Σ_p left(i, p)·right(p, j)} over {@code p < inner}, to the dtype's
+     * tolerance relative to the sum of the terms' magnitudes; in float32 every element must be a float32 value.
+     */
+    private static void assertMatchesLoops(String name, double[] c, DType dtype, int rows, int columns, int inner,
+            Entry left, Entry right) {
         double tolerance = dtype == DType.FLOAT64 ? FLOAT64_TOLERANCE : FLOAT32_TOLERANCE;
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < columns; j++) {
                 double exact = 0;
                 double magnitude = 0;
-                for (int p = 0; p < k; p++) {
-                    double term = operands.opA(i, p) * operands.opB(p, j);
+                for (int p = 0; p < inner; p++) {
+                    double term = left.at(i, p) * right.at(p, j);
                     exact += term;
                     magnitude += Math.abs(term);
                 }
-                double actual = c[i * n + j];
+                double actual = c[i * columns + j];
                 assertThat(Math.abs(actual - exact))
-                        .as("C[%d, %d] = %s, exact %s", i, j, actual, exact)
+                        .as("%s %s[%d, %d] = %s, exact %s", dtype, name, i, j, actual, exact)
                         .isLessThanOrEqualTo(tolerance * magnitude);
                 if (dtype == DType.FLOAT32) {
-                    assertThat((double) (float) actual).as("C[%d, %d] is a float32 value", i, j).isEqualTo(actual);
+                    assertThat((double) (float) actual).as("%s[%d, %d] is a float32 value", name, i, j)
+                            .isEqualTo(actual);
                 }
             }
         }
@@ -314,31 +329,9 @@ class DenseProductsTest {
                 double[] b = Operands.values(random, dtype, k * n);
                 double[] g = Operands.values(random, dtype, m * n);
                 double[][] expected = productGradients(products, dtype, a, b, g, m, k, n);
-                double tolerance = dtype == DType.FLOAT64 ? FLOAT64_TOLERANCE : FLOAT32_TOLERANCE;
-                for (int i = 0; i < m; i++) {
-                    for (int p = 0; p < k; p++) {
-                        double exact = 0;
-                        double magnitude = 0;
-                        for (int j = 0; j < n; j++) {
-                            exact += g[i * n + j] * b[p * n + j];
-                            magnitude += Math.abs(g[i * n + j] * b[p * n + j]);
-                        }
-                        assertThat(Math.abs(expected[0][i * k + p] - exact)).as("∂A[%d, %d] %s", i, p, dtype)
-                                .isLessThanOrEqualTo(tolerance * magnitude);
-                    }
-                }
-                for (int p = 0; p < k; p++) {
-                    for (int j = 0; j < n; j++) {
-                        double exact = 0;
-                        double magnitude = 0;
-                        for (int i = 0; i < m; i++) {
-                            exact += a[i * k + p] * g[i * n + j];
-                            magnitude += Math.abs(a[i * k + p] * g[i * n + j]);
-                        }
-                        assertThat(Math.abs(expected[1][p * n + j] - exact)).as("∂B[%d, %d] %s", p, j, dtype)
-                                .isLessThanOrEqualTo(tolerance * magnitude);
-                    }
-                }
+                // ∂A = G·Bᵀ: ∂A[i, p] = Σ_j G[i, j]·B[p, j]; ∂B = Aᵀ·G: ∂B[p, j] = Σ_i A[i, p]·G[i, j].
+                assertMatchesLoops("∂A", expected[0], dtype, m, k, n, (i, j) -> g[i * n + j], (j, p) -> b[p * n + j]);
+                assertMatchesLoops("∂B", expected[1], dtype, k, n, m, (p, i) -> a[i * k + p], (i, j) -> g[i * n + j]);
                 ExecutorService pool = Executors.newFixedThreadPool(3);
                 try {
                     List<Future<double[][]>> results = new ArrayList<>();
