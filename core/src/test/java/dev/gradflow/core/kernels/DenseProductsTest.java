@@ -405,6 +405,12 @@ class DenseProductsTest {
         assertThatThrownBy(() -> products.multiply(new float[0], new float[0], 65536, 0, 65536))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("more elements than an array can hold");
+        assertThatThrownBy(() -> products.productGradients(new double[6], new double[6], new double[5], 2, 3, 2))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("G has 5 elements, shape [2, 2] needs 4");
+        assertThatThrownBy(() -> products.productGradients(new float[6], new float[5], new float[4], 2, 3, 2))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("B has 5 elements, shape [3, 2] needs 6");
     }
 
     /** The product in the dtype's own storage: double[] to dgemm, float[] to sgemm; widened for comparison. */
