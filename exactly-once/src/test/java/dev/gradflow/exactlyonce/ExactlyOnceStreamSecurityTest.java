@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gradflow.kafka.broker.EmbeddedKafkaBroker;
 import dev.gradflow.kafka.broker.ScramUser;
+import dev.gradflow.kafka.broker.TopicsReady;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -61,8 +62,8 @@ class ExactlyOnceStreamSecurityTest {
     void aTransactionRefusedForAMissingAclLosesNothingAndCommitsOnceTheAclExists() throws Exception {
         StreamSettings settings = StreamSettings.defaults("secure-in", "secure-out", "secure-dead", "secure-stream");
         try (Admin admin = Admin.create(broker.adminClientProperties())) {
-            admin.createTopics(List.of(new NewTopic("secure-in", 2, (short) 1), new NewTopic("secure-out", 2, (short) 1),
-                    new NewTopic("secure-dead", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            TopicsReady.create(admin, Duration.ofSeconds(60), List.of(new NewTopic("secure-in", 2, (short) 1),
+                    new NewTopic("secure-out", 2, (short) 1), new NewTopic("secure-dead", 1, (short) 1)));
             // Everything the stream needs except writing its output.
             admin.createAcls(List.of(allow("secure-stream", ResourceType.TOPIC, "secure-in", PatternType.LITERAL,
                             AclOperation.READ),

@@ -3,6 +3,7 @@ package dev.gradflow.exactlyonce;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gradflow.kafka.broker.EmbeddedKafkaBroker;
+import dev.gradflow.kafka.broker.TopicsReady;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -48,16 +49,10 @@ class ExactlyOnceStreamTest {
     private static StreamSettings.Values topics(String name) throws Exception {
         String in = name + "-in";
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(in, 3, (short) 1), new NewTopic(name + "-out", 3, (short) 1),
-                    new NewTopic(name + "-dead", 1, (short) 1))).all().get();
             // A producer that writes before every partition has a leader retries, and on a loaded machine its
             // retries can trip over each other; start once the topics are fully there.
-            Instant deadline = Instant.now().plus(TIMEOUT);
-            while (!admin.describeTopics(List.of(in, name + "-out", name + "-dead")).allTopicNames().get().values()
-                    .stream().allMatch(topic -> topic.partitions().stream().allMatch(p -> p.leader() != null))) {
-                assertThat(Instant.now()).as("topics ready in time").isBefore(deadline);
-                Thread.sleep(50);
-            }
+            TopicsReady.create(admin, TIMEOUT, List.of(new NewTopic(in, 3, (short) 1),
+                    new NewTopic(name + "-out", 3, (short) 1), new NewTopic(name + "-dead", 1, (short) 1)));
         }
         return (StreamSettings.Values) StreamSettings.defaults(in, name + "-out", name + "-dead", name + "-group");
     }

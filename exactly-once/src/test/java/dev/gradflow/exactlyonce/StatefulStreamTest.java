@@ -3,6 +3,7 @@ package dev.gradflow.exactlyonce;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gradflow.kafka.broker.EmbeddedKafkaBroker;
+import dev.gradflow.kafka.broker.TopicsReady;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -89,8 +90,8 @@ class StatefulStreamTest {
     @Test
     void aSecondInstanceWithAnEmptyMemoryContinuesFromTheCommittedState() throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic("counts-in", 3, (short) 1), new NewTopic("counts-out", 3,
-                    (short) 1), new NewTopic("counts-dead", 1, (short) 1))).all().get();
+            TopicsReady.create(admin, Duration.ofSeconds(60), List.of(new NewTopic("counts-in", 3, (short) 1),
+                    new NewTopic("counts-out", 3, (short) 1), new NewTopic("counts-dead", 1, (short) 1)));
         }
         StatefulSettings settings = new StatefulSettings("counts-in", "counts-state", List.of(), "counts-dead",
                 "counts", 20, Duration.ofSeconds(6), Duration.ofSeconds(2), Duration.ofSeconds(10), Map.of(), Map.of());

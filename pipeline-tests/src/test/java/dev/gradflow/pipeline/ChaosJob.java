@@ -12,6 +12,7 @@ import dev.gradflow.core.tape.Tape;
 import dev.gradflow.core.tensor.Tensor;
 import dev.gradflow.core.wire.BatchRecord;
 import dev.gradflow.core.wire.GradientRecord;
+import dev.gradflow.kafka.broker.TopicsReady;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -75,9 +76,9 @@ final class ChaosJob {
     /** The data topics with six partitions each, as the bundled broker creates them. */
     static void createTopics(String bootstrap) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            admin.createTopics(List.of(new NewTopic("batches", 6, (short) 1), new NewTopic("tapes", 6, (short) 1),
-                    new NewTopic("gradients", 6, (short) 1), new NewTopic("network-definitions", 1, (short) 1)))
-                    .all().get();
+            TopicsReady.create(admin, Duration.ofSeconds(60), List.of(new NewTopic("batches", 6, (short) 1),
+                    new NewTopic("tapes", 6, (short) 1), new NewTopic("gradients", 6, (short) 1),
+                    new NewTopic("network-definitions", 1, (short) 1)));
         }
     }
 
