@@ -97,9 +97,7 @@ public record BatchRecord(String batchId, String networkId, long seed, AnswerTop
     }
 
     public byte[] encode() {
-        long bytes = 1024L + tensors.values().stream().mapToLong(t -> t.size() * 8L).sum()
-                + parameters.values().stream().mapToLong(t -> t.size() * 8L).sum();
-        WireWriter writer = new WireWriter((int) Math.min(bytes, Integer.MAX_VALUE - 16))
+        WireWriter writer = new WireWriter(1024)
                 .magic(MAGIC, VERSION).string(batchId).string(networkId).i64(seed).u8(answerTopic.wireCode())
                 .u8(trace.wireCode()).i32(tensors.size());
         tensors.forEach((name, tensor) -> writer.string(name).tensor(tensor));

@@ -23,8 +23,7 @@ public record DatasetRecord(String datasetId, LabelledData rows) {
     }
 
     public byte[] encode() {
-        long size = 256L + (long) (rows.inputs().size() + rows.targets().size()) * rows.dtype().bytesPerElement();
-        return new WireWriter((int) Math.min(size, Integer.MAX_VALUE - 16)).magic(MAGIC, VERSION).string(datasetId)
+        return new WireWriter(256 + datasetId.length() * 3).magic(MAGIC, VERSION).string(datasetId)
                 .tensor(rows.inputs()).tensor(rows.targets()).toByteArray();
     }
 

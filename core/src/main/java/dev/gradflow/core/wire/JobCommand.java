@@ -45,9 +45,10 @@ public sealed interface JobCommand {
 
         @Override
         public byte[] encode() {
-            long size = 256L + request.length() * 3L + attached.values().stream()
-                    .mapToLong(t -> 64L + (long) t.size() * t.dtype().bytesPerElement()).sum();
-            WireWriter writer = new WireWriter((int) Math.min(size, Integer.MAX_VALUE - 16)).magic(MAGIC, VERSION)
+            // The writer sizes the record itself; this is room for the request and the attached tensors' names.
+            long fields = 256L + request.length() * 3L
+                    + attached.keySet().stream().mapToLong(name -> 64L + name.length() * 3L).sum();
+            WireWriter writer = new WireWriter((int) Math.min(fields, Integer.MAX_VALUE - 16)).magic(MAGIC, VERSION)
                     .string(jobId).u8(0).string(request).i32(attached.size());
             attached.forEach((name, tensor) -> writer.string(name).tensor(tensor));
             return writer.toByteArray();
