@@ -45,10 +45,8 @@ public sealed interface JobCommand {
 
         @Override
         public byte[] encode() {
-            // The writer sizes the record itself; this is room for the request and the attached tensors' names.
-            long fields = 256L + request.length() * 3L
-                    + attached.keySet().stream().mapToLong(name -> 64L + name.length() * 3L).sum();
-            WireWriter writer = new WireWriter((int) Math.min(fields, Integer.MAX_VALUE - 16)).magic(MAGIC, VERSION)
+            // Room for the request; the writer adds the attached tensors' elements at their exact size.
+            WireWriter writer = new WireWriter(256 + request.length() * 3).magic(MAGIC, VERSION)
                     .string(jobId).u8(0).string(request).i32(attached.size());
             attached.forEach((name, tensor) -> writer.string(name).tensor(tensor));
             return writer.toByteArray();

@@ -28,8 +28,8 @@ public final class TensorCodec {
     }
 
     public static byte[] encode(Tensor tensor) {
-        return new WireWriter(headerSize(tensor.rank()) + tensor.size() * tensor.dtype().bytesPerElement())
-                .tensor(tensor).toByteArray();
+        // The writer's buffer holds only the header; the elements go straight into the record.
+        return new WireWriter(headerSize(tensor.rank())).tensor(tensor).toByteArray();
     }
 
     /** @throws WireFormatException when the bytes are not exactly one valid tensor */
