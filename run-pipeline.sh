@@ -88,7 +88,10 @@ if $SECURE; then
 else
   echo "==> Starting Kafka on 127.0.0.1:$KAFKA_PORT"
 fi
-java -Xmx1g -cp "kafka-broker/target/gradflow-kafka-broker-0.1.0-SNAPSHOT.jar:kafka-broker/target/lib/*" \
+# C1 only: on the few cores the whole local stack shares, the broker's C2 compiler would compete with the services
+# for minutes, for code that mostly copies bytes (README, "The bundled broker compiles with C1 only").
+java -Xmx1g -XX:TieredStopAtLevel=1 \
+  -cp "kafka-broker/target/gradflow-kafka-broker-0.1.0-SNAPSHOT.jar:kafka-broker/target/lib/*" \
   dev.gradflow.kafka.broker.KafkaBrokerMain ${broker_args[@]+"${broker_args[@]}"} "$KAFKA_PORT" \
   >"$RUN_DIR/kafka.log" 2>&1 &
 pids+=($!); names+=(kafka)

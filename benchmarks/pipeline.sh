@@ -35,8 +35,8 @@
 # benchmarks/target/pipeline/<time>/. Environment: JAVA (default java), GRADFLOW_REBUILD=1 to rebuild regardless,
 # GRADFLOW_SERVICE_HEAP (default 1g) for each service's -Xmx, GRADFLOW_SERVICE_OPTS for more JVM options of every
 # service (they run with -Dgradflow.blas.threads=1, as every JVM shares the cores; e.g. -Dgradflow.blas.threads=2
-# overrides it), GRADFLOW_BROKER_OPTS for the broker's JVM, where
-# -Dgradflow.kafka.broker.<name>=<value> sets a broker property.
+# overrides it), GRADFLOW_BROKER_OPTS for the broker's JVM (it runs with -XX:TieredStopAtLevel=1, C1 only, which
+# -XX:TieredStopAtLevel=4 there overrides), where -Dgradflow.kafka.broker.<name>=<value> sets a broker property.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -158,8 +158,12 @@ if $secure; then
 else
   echo "==> Starting Kafka on $bootstrap"
 fi
+# The broker compiles with C1 only: its work is copying bytes and CRCs (native code either way), and on cores it
+# shares with the whole stack its C2 compiler otherwise runs for minutes (README, "The bundled broker compiles
+# with C1 only"). GRADFLOW_BROKER_OPTS comes later, so -XX:TieredStopAtLevel=4 there restores C2.
 # shellcheck disable=SC2086 # GRADFLOW_BROKER_OPTS is a list of JVM options
-"$java" -Xmx1g -Dgradflow.kafka.controller.port="$kafka_controller_port" ${GRADFLOW_BROKER_OPTS:-} \
+"$java" -Xmx1g -XX:TieredStopAtLevel=1 -Dgradflow.kafka.controller.port="$kafka_controller_port" \
+  ${GRADFLOW_BROKER_OPTS:-} \
   -cp "kafka-broker/target/gradflow-kafka-broker-0.1.0-SNAPSHOT.jar:kafka-broker/target/lib/*" \
   dev.gradflow.kafka.broker.KafkaBrokerMain ${broker_args[@]+"${broker_args[@]}"} "$kafka_port" \
   >"$logs/kafka.log" 2>&1 &
