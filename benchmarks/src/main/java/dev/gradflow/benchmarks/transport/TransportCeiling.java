@@ -77,8 +77,9 @@ public final class TransportCeiling {
     /**
      * The driver's producers are not idempotent. Writing to topics created a moment before, an idempotent producer
      * was answered {@code NOT_LEADER_OR_FOLLOWER} for a partition the broker had already described with its leader,
-     * then retried its first batch forever against {@code OUT_OF_ORDER_SEQUENCE_NUMBER} (twice in five cases). A
-     * retried batch may be written twice here; that is one more answer, which only widens the window by one.
+     * then retried its first batch forever against {@code OUT_OF_ORDER_SEQUENCE_NUMBER} (twice, once after
+     * {@link TopicsReady} had returned). A retried batch may be written twice here; that is one more answer, which
+     * only widens the window by one.
      */
     private static final String NOT_IDEMPOTENT = "false";
 
