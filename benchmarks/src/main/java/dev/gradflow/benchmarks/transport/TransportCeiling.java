@@ -57,7 +57,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * two {@link ExactlyOnceStream}s with the services' settings: batches → tapes, whose handler decodes the batch
  * and encodes the tape, and tapes → gradients, whose handler decodes the tape and encodes the gradient record,
  * as the services do around the engine; one {@code read_committed} reader decodes every gradient record, as the
- * gateway does; and a driver keeps {@code --window} batches unanswered and counts the answers. After the warm-up
+ * gateway does; and a driver keeps {@code --window} batches unanswered (by default 1,024 for tapes under 1 MB, 16
+ * for larger ones, as {@code benchmarks/pipeline.sh} is run for them) and counts the answers. After the warm-up
  * it counts answers for {@code --duration} and the CPU time of this JVM and of the broker ({@code --broker-pid}).
  * Last, with everything warm, it sends {@code --batches} batches one at a time, each after the previous answer,
  * and times each from its send to its answer: the two hops' latency with nothing queued and no engine.
@@ -68,7 +69,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *
  * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar dev.gradflow.benchmarks.transport.TransportCeiling
  * --bootstrap 127.0.0.1:9092 [--broker-pid PID] [--cases 784-256-128-10/256/float32,...] [--warmup 30]
- * [--duration 15] [--window 16] [--batches 50]}; {@code benchmarks/transport.sh} starts the broker and runs it.
+ * [--duration 15] [--window N] [--batches 50]}; {@code benchmarks/transport.sh} starts the broker and runs it.
  */
 public final class TransportCeiling {
     private static final int PARTITIONS = 6;
@@ -103,7 +104,7 @@ public final class TransportCeiling {
                 "784-256-128-10/256/float64");
         Duration warmup = Duration.ofSeconds(30);
         Duration duration = Duration.ofSeconds(15);
-        int window = 16;
+        int window = 0; // chosen per case
         int oneAtATime = 50;
         for (int i = 0; i < args.length; i += 2) {
             String value = i + 1 < args.length ? args[i + 1] : usage("missing value for " + args[i]);
@@ -145,7 +146,7 @@ public final class TransportCeiling {
     }
 
     private static Row measure(String bootstrap, long brokerPid, String label, String prefix, Duration warmup,
-            Duration duration, int window, int oneAtATime) throws Exception {
+            Duration duration, int requestedWindow, int oneAtATime) throws Exception {
         String[] parts = label.split("/");
         if (parts.length != 3) {
             usage("a case is widths/batch/dtype, e.g. 784-256-128-10/256/float32: " + label);
@@ -185,6 +186,8 @@ public final class TransportCeiling {
         AtomicBoolean loading = new AtomicBoolean(true);
         AtomicBoolean driving = new AtomicBoolean(true);
         AtomicLong sent = new AtomicLong();
+        // Small records need many in flight to fill a transaction and the cores; large ones fill them with few.
+        int window = requestedWindow > 0 ? requestedWindow : tape.encode().length < (1 << 20) ? 1024 : 16;
         Semaphore unanswered = new Semaphore(window);
         // While one batch at a time is timed, when each answer arrived.
         BlockingQueue<Long> arrivals = new LinkedBlockingQueue<>();
@@ -243,7 +246,7 @@ public final class TransportCeiling {
             for (Thread thread : threads) {
                 thread.join(30_000);
             }
-            return new Row(label, batch.length, tape.encode().length, gradients.encode().length, engine[0], engine[1],
+            return new Row(label + " (window " + window + ")", batch.length, tape.encode().length, gradients.encode().length, engine[0], engine[1],
                     count / seconds, clientCpuMillis, brokerCpuMillis, percentile(latencies, 0.50),
                     percentile(latencies, 0.99));
         }
