@@ -45,19 +45,7 @@ if [[ ! -f "$broker_jar" || ! -f "$bench_jar" || -n "$(find kafka-broker/src/mai
   ./mvnw -B -q package -DskipTests -pl kafka-broker,benchmarks -am
 fi
 
-broker_pid=
-stop_broker() {
-  if [[ -n "$broker_pid" ]]; then
-    kill "$broker_pid" 2>/dev/null || true
-    wait "$broker_pid" 2>/dev/null || true
-    broker_pid=
-  fi
-}
-trap stop_broker EXIT
-trap 'exit 130' INT TERM
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null \
-  || echo $((20000 + RANDOM % 40000)); }
+source benchmarks/bundled-broker.sh
 
 out="$here/target/transactions"
 mkdir -p "$out"
@@ -66,15 +54,7 @@ for ((round = 1; round <= rounds; round++)); do
   for backoff in ${backoffs//,/ }; do
     port=$(free_port)
     log="$out/kafka-$backoff-$round.log"
-    java -Xmx1g -Dgradflow.kafka.controller.port="$(free_port)" \
-      -Dgradflow.kafka.broker.add.partitions.to.txn.retry.backoff.ms="$backoff" \
-      -cp "$broker_jar:kafka-broker/target/lib/*" dev.gradflow.kafka.broker.KafkaBrokerMain "$port" >"$log" 2>&1 &
-    broker_pid=$!
-    for ((t = 0; t < 300; t++)); do
-      grep -q "Kafka broker ready" "$log" 2>/dev/null && break
-      kill -0 "$broker_pid" 2>/dev/null || { echo "the broker died; see $log" >&2; exit 1; }
-      sleep 0.2
-    done
+    start_broker "$port" "$log" -Dgradflow.kafka.broker.add.partitions.to.txn.retry.backoff.ms="$backoff"
     for retry in ${retry_backoffs//,/ }; do
       echo "==> broker backoff $backoff ms, producer retry.backoff.ms $retry, round $round"
       rows+=("$(java -cp "$bench_jar" dev.gradflow.benchmarks.transactions.TransactionTimes \

@@ -34,35 +34,16 @@ if [[ ! -f "$broker_jar" || ! -f "$bench_jar" \
   ./mvnw -B -q package -DskipTests -pl kafka-broker,benchmarks -am
 fi
 
-broker_pid=
-stop_broker() {
-  if [[ -n "$broker_pid" ]]; then
-    kill "$broker_pid" 2>/dev/null || true
-    wait "$broker_pid" 2>/dev/null || true
-    broker_pid=
-  fi
-}
-trap stop_broker EXIT
-trap 'exit 130' INT TERM
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null \
-  || echo $((20000 + RANDOM % 40000)); }
+source benchmarks/bundled-broker.sh
 
 out="$here/target/transport"
 mkdir -p "$out"
 port=$(free_port)
 log="$out/kafka.log"
 echo "==> Starting Kafka on 127.0.0.1:$port"
+# C1 only, as benchmarks/pipeline.sh starts it (README, "The bundled broker compiles with C1 only").
 # shellcheck disable=SC2086 # GRADFLOW_BROKER_OPTS is a list of JVM options
-java -Xmx1g -XX:TieredStopAtLevel=1 -Dgradflow.kafka.controller.port="$(free_port)" ${GRADFLOW_BROKER_OPTS:-} \
-  -cp "$broker_jar:kafka-broker/target/lib/*" dev.gradflow.kafka.broker.KafkaBrokerMain "$port" >"$log" 2>&1 &
-broker_pid=$!
-for ((t = 0; t < 450; t++)); do
-  grep -q "Kafka broker ready" "$log" 2>/dev/null && break
-  kill -0 "$broker_pid" 2>/dev/null || { echo "the broker died; see $log" >&2; exit 1; }
-  sleep 0.2
-done
-grep -q "Kafka broker ready" "$log" || { echo "the broker was not ready after 90 s; see $log" >&2; exit 1; }
+start_broker "$port" "$log" -XX:TieredStopAtLevel=1 ${GRADFLOW_BROKER_OPTS:-}
 
 echo "==> Transport alone and engine alone, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ)"
 java -Xmx2g -cp "$bench_jar" dev.gradflow.benchmarks.transport.TransportCeiling \
