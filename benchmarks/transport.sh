@@ -15,7 +15,8 @@
 # Options (defaults): --cases (2-64-3/300/float64,784-256-128-10/256/float32,784-256-128-10/256/float64),
 # --warmup seconds of load before counting (30), --duration seconds counted (15), --window batches unanswered
 # (1024 for a tape under 1 MB, which needs many in flight to keep the cores busy, else 16), --batches sent one at a
-# time (50).
+# time (50), --recompute-max-work-per-byte (4, the forward-service's default: the tape travels with its cheap
+# outputs as recipes, which decoding recomputes; 0 sends every saved tensor).
 # GRADFLOW_BROKER_OPTS adds JVM options to the broker's. Every server listens on 127.0.0.1 on a free port and is
 # stopped at the end, also on Ctrl-C or failure; the broker's log goes to benchmarks/target/transport/.
 set -euo pipefail

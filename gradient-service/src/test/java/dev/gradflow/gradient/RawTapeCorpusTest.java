@@ -9,6 +9,7 @@ import dev.gradflow.core.tensor.DType;
 import dev.gradflow.core.tensor.Tensor;
 import dev.gradflow.core.wire.GradientRecord;
 import dev.gradflow.core.wire.TapeRecord;
+import dev.gradflow.core.wire.WireWriter;
 import dev.gradflow.kafka.broker.KafkaBrokerTestResource;
 import dev.gradflow.kafka.broker.TopicProbe;
 import io.quarkus.test.common.WithTestResource;
@@ -68,7 +69,7 @@ class RawTapeCorpusTest {
         byte[] good = TapeRecord.ok("b", "n", tape(input("x"), op("y", "neg", new double[0], new int[] {0})))
                 .encode();
         byte[] version = good.clone();
-        version[4] = 5;
+        version[4] = 6;
         byte[] badTraced = good.clone();
         badTraced[good.length - 1] = 2;
         byte[] tracedWithoutValues = good.clone();
@@ -80,7 +81,7 @@ class RawTapeCorpusTest {
         return Stream.of(
                 Arguments.of("text", "garbage".getBytes(StandardCharsets.UTF_8),
                         "tape record: bad magic \"garb\", expected \"GFTP\""),
-                Arguments.of("unknown version", version, "tape record: unsupported version 5, this reader knows 1 to 4"),
+                Arguments.of("unknown version", version, "tape record: unsupported version 6, this reader knows 1 to 5"),
                 Arguments.of("traced flag neither 0 nor 1", badTraced,
                         "tape record at byte " + (good.length - 1) + ": traced flag 2 is neither 0 nor 1"),
                 Arguments.of("traced, but the node values are missing", tracedWithoutValues,
@@ -89,9 +90,20 @@ class RawTapeCorpusTest {
                         "tape record at byte 15: answer topic 3 is neither 0 (gradients) nor 1 (jobs)"),
                 Arguments.of("unknown status", badStatus,
                         "tape record at byte 16: status 3 is neither 0 (ok) nor 1 (failed)"),
+                Arguments.of("a recipe for a leaf", recipeForALeaf(),
+                        "tape record: recipe 0 (tensor 1): node 0 (\"x\") is not an op, so its value cannot be"
+                                + " recomputed"),
                 Arguments.of("truncated", Arrays.copyOf(good, good.length - 5),
                         "tape record at byte " + (good.length - 6) + ": truncated: node 1 input 0 needs 4 bytes,"
                                 + " 1 remain"));
+    }
+
+    /** y = neg(x), whose table's second entry claims to recompute the input x (docs/wire-format.md, version 5). */
+    private static byte[] recipeForALeaf() {
+        return new WireWriter(64).magic("GFTP".getBytes(StandardCharsets.US_ASCII), (byte) 5).string("b").string("n")
+                .u8(0).u8(0).u8(DType.FLOAT64.wireCode()).i32(1).i32(1).tensor(Tensor.scalar(1)).i32(1).i32(0).u8(0)
+                .i32(0).i32(2).string("x").u8(0).u8(0).string("y").u8(4).u8(0).string("neg").u8(0).u8(1).i32(0).u8(0)
+                .u8(0).toByteArray();
     }
 
     @ParameterizedTest(name = "{0}")

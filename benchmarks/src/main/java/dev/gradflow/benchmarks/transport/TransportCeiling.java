@@ -4,7 +4,6 @@ import com.sun.management.OperatingSystemMXBean;
 import dev.gradflow.benchmarks.NetworkCase;
 import dev.gradflow.core.tape.BackwardPass;
 import dev.gradflow.core.tape.ForwardPass;
-import dev.gradflow.core.tape.Tape;
 import dev.gradflow.core.graph.CompiledGraph;
 import dev.gradflow.core.tensor.DType;
 import dev.gradflow.core.tensor.Tensor;
@@ -69,7 +68,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *
  * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar dev.gradflow.benchmarks.transport.TransportCeiling
  * --bootstrap 127.0.0.1:9092 [--broker-pid PID] [--cases 784-256-128-10/256/float32,...] [--warmup 30]
- * [--duration 15] [--window N] [--batches 50]}; {@code benchmarks/transport.sh} starts the broker and runs it.
+ * [--duration 15] [--window N] [--batches 50] [--recompute-max-work-per-byte 4]}; {@code benchmarks/transport.sh}
+ * starts the broker and runs it. The tape is written as the forward-service writes it, its cheap outputs as
+ * recipes (the last option, the forward-service's {@code gradflow.forward.recompute-max-work-per-byte}; 0 sends
+ * every saved tensor), and decoding it recomputes them, as the gradient-service does.
  */
 public final class TransportCeiling {
     private static final int PARTITIONS = 6;
@@ -106,6 +108,7 @@ public final class TransportCeiling {
         Duration duration = Duration.ofSeconds(15);
         int window = 0; // chosen per case
         int oneAtATime = 50;
+        double recompute = 4; // the forward-service's gradflow.forward.recompute-max-work-per-byte
         for (int i = 0; i < args.length; i += 2) {
             String value = i + 1 < args.length ? args[i + 1] : usage("missing value for " + args[i]);
             switch (args[i]) {
@@ -116,6 +119,7 @@ public final class TransportCeiling {
                 case "--duration" -> duration = Duration.ofSeconds(Long.parseLong(value));
                 case "--window" -> window = Integer.parseInt(value);
                 case "--batches" -> oneAtATime = Integer.parseInt(value);
+                case "--recompute-max-work-per-byte" -> recompute = Double.parseDouble(value);
                 default -> usage("unknown option " + args[i]);
             }
         }
@@ -126,7 +130,7 @@ public final class TransportCeiling {
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < cases.size(); i++) {
             Row row = measure(bootstrap, brokerPid, cases.get(i), "transport-" + i, warmup, duration, window,
-                    oneAtATime);
+                    oneAtATime, recompute);
             System.err.printf(Locale.ROOT, "%s: %s%n", cases.get(i), row);
             rows.add(row);
         }
@@ -146,7 +150,7 @@ public final class TransportCeiling {
     }
 
     private static Row measure(String bootstrap, long brokerPid, String label, String prefix, Duration warmup,
-            Duration duration, int requestedWindow, int oneAtATime) throws Exception {
+            Duration duration, int requestedWindow, int oneAtATime, double recompute) throws Exception {
         String[] parts = label.split("/");
         if (parts.length != 3) {
             usage("a case is widths/batch/dtype, e.g. 784-256-128-10/256/float32: " + label);
@@ -156,9 +160,12 @@ public final class TransportCeiling {
         CompiledGraph graph = network.compile(dtype);
         Map<String, Tensor> feeds = network.feeds(dtype, 42);
         byte[] batch = new BatchRecord("batch-1", "network-1", feeds).encode();
-        Tape recorded = ForwardPass.record(graph, feeds);
-        TapeRecord tape = TapeRecord.ok("batch-1", "network-1", recorded);
-        GradientRecord gradients = GradientRecord.ok("batch-1", "network-1", BackwardPass.run(recorded));
+        // The tape as the forward-service writes it, with its recipes: decoding it replays them, as the
+        // gradient-service does.
+        ForwardPass.Recorded recorded = ForwardPass.recordWithValues(graph, feeds, 0);
+        byte[] tape = TapeRecord.ok("batch-1", "network-1", recorded.tape())
+                .encodeRecomputing(recorded.values(), recompute);
+        GradientRecord gradients = GradientRecord.ok("batch-1", "network-1", BackwardPass.run(recorded.tape()));
         int samples = network.batch();
 
         double[] engine = engine(graph, feeds);
@@ -187,7 +194,7 @@ public final class TransportCeiling {
         AtomicBoolean driving = new AtomicBoolean(true);
         AtomicLong sent = new AtomicLong();
         // Small records need many in flight to fill a transaction and the cores; large ones fill them with few.
-        int window = requestedWindow > 0 ? requestedWindow : tape.encode().length < (1 << 20) ? 1024 : 16;
+        int window = requestedWindow > 0 ? requestedWindow : tape.length < (1 << 20) ? 1024 : 16;
         Semaphore unanswered = new Semaphore(window);
         // While one batch at a time is timed, when each answer arrived.
         BlockingQueue<Long> arrivals = new LinkedBlockingQueue<>();
@@ -195,7 +202,7 @@ public final class TransportCeiling {
         try (ExactlyOnceStream forwardStream = ExactlyOnceStream.start(forward, client, Optional.of(prefix + "-f"),
                 record -> {
                     BatchRecord.decode(record.value());
-                    return Outcome.Answer.ok(record.key(), tape.encode(), samples);
+                    return Outcome.Answer.ok(record.key(), tape, samples);
                 }, meters);
                 ExactlyOnceStream gradientStream = ExactlyOnceStream.start(backward, client,
                         Optional.of(prefix + "-g"), record -> {
@@ -246,7 +253,7 @@ public final class TransportCeiling {
             for (Thread thread : threads) {
                 thread.join(30_000);
             }
-            return new Row(label + " (window " + window + ")", batch.length, tape.encode().length, gradients.encode().length, engine[0], engine[1],
+            return new Row(label + " (window " + window + ")", batch.length, tape.length, gradients.encode().length, engine[0], engine[1],
                     count / seconds, clientCpuMillis, brokerCpuMillis, percentile(latencies, 0.50),
                     percentile(latencies, 0.99));
         }

@@ -1,6 +1,7 @@
 package dev.gradflow.core.wire;
 
 import dev.gradflow.core.graph.NodeKind;
+import dev.gradflow.core.tape.Recomputation;
 import dev.gradflow.core.tape.Tape;
 import dev.gradflow.core.tape.TapeNode;
 import dev.gradflow.core.tensor.DType;
@@ -12,12 +13,13 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SortedSet;
 
 /**
  * The forward pass of one batch: the value of a record on topic {@code tapes}, keyed by batch id. Either a tape,
  * or the reason the forward pass failed (so that a failure still reaches the gradients topic).
  * <pre>
- * 4 bytes  magic "GFTP", 1 byte version (4; versions 1 to 3 are still read)
+ * 4 bytes  magic "GFTP", 1 byte version (5; versions 1 to 4 are still read)
  * string   batch id, string network id
  * 1 byte   answer topic, the batch's: 0 = gradients, 1 = jobs   (version 3; before: gradients)
  * 1 byte   status: 0 = ok, 1 = failed
@@ -25,7 +27,8 @@ import java.util.Objects;
  *          1 byte traced: 0 = no, 1 = yes, then the graph up to the failing node ({@link TraceCodec})  (version 4)
  * ok:      1 byte dtype; int32 output index;
  *          int32 tensor count, tensor each: every distinct tensor the ops saved, and the output value, once;
- *          int32 index of the output value among them; int32 node count; then per node:
+ *          int32 recipe count, recipe each: int32 node index, 1 byte input count, int32 table index each (version 5)
+ *          int32 index of the output value in the table; int32 node count; then per node:
  *            string name; 1 byte kind (0 input, 1 target, 2 parameter, 3 constant, 4 op);
  *            1 byte rank, int32 dims;
  *            op nodes only: string op; 1 byte attribute count, float64 each;
@@ -37,6 +40,10 @@ import java.util.Objects;
  * Version 1 wrote each saved tensor in place, so a tensor saved by two ops (a hidden activation saved by its ReLU
  * and by the next matrix product) travelled twice; version 2 writes each once and refers to it by index. Tensors
  * are values, so the decoded tape shares one instance where the encoded one did.
+ *
+ * <p>The table is the tensors, then the recipes: a recipe stands for the value of an op node, recomputed by the
+ * reader from the table entries it names, one per input of the node, each earlier in the table
+ * ({@link Recomputation}). A decoded tape holds every saved tensor, recomputed or not.
  *
  * @param batchId the batch this tape answers
  * @param networkId the network it ran
@@ -54,13 +61,15 @@ public record TapeRecord(String batchId, String networkId, Tape tape, String fai
      * layer). A reader that knows only version 1 rejects such a tape up front ("unsupported version") instead of
      * failing halfway through it.
      */
-    static final byte VERSION = 4;
+    static final byte VERSION = 5;
     /** Saved tensors written in place, once per op that saved them, and no dense ops. Still read, never written. */
     private static final byte VERSION_IN_PLACE = 1;
     /** The first version with the answer topic. */
     private static final byte VERSION_WITH_ANSWER_TOPIC = 3;
     /** The first version that may carry node values or a failed trace. */
     private static final byte VERSION_WITH_TRACE = 4;
+    /** The first version that may carry recipes. */
+    private static final byte VERSION_WITH_RECIPES = 5;
     private static final int MAX_NODES = 1_000_000;
     private static final int MAX_TENSORS = 16_000_000;
 
@@ -119,7 +128,26 @@ public record TapeRecord(String batchId, String networkId, Tape tape, String fai
         return failure != null;
     }
 
+    /** The record with every saved tensor's value. */
     public byte[] encode() {
+        return encode(Recomputation.none(), List.of());
+    }
+
+    /**
+     * The record with the op outputs that cost at most {@code maxWorkPerByte} to recompute per byte they take off
+     * the tape sent as recipes ({@link Recomputation#choose}). A traced or failed record is written whole.
+     *
+     * @param nodeValues every node's value, by node index, from the forward pass that recorded the tape
+     */
+    public byte[] encodeRecomputing(List<Tensor> nodeValues, double maxWorkPerByte) {
+        if (tape == null || values != null) {
+            return encode();
+        }
+        SortedSet<Integer> recipes = Recomputation.choose(tape, nodeValues, maxWorkPerByte);
+        return recipes.isEmpty() ? encode() : encode(recipes, nodeValues);
+    }
+
+    private byte[] encode(SortedSet<Integer> recipes, List<Tensor> nodeValues) {
         WireWriter writer = new WireWriter(4096).magic(MAGIC, VERSION).string(batchId).string(networkId)
                 .u8(answerTopic.wireCode());
         if (failure != null) {
@@ -131,15 +159,31 @@ public record TapeRecord(String batchId, String networkId, Tape tape, String fai
             return writer.toByteArray();
         }
         // Each distinct tensor once, by identity: the forward pass saves the very instance it computed, so a
-        // tensor two ops saved is one object.
+        // tensor two ops saved is one object. Recomputed values are left for the recipes, after every tensor.
         Map<Tensor, Integer> indices = new IdentityHashMap<>();
+        Map<Tensor, Integer> recomputed = new IdentityHashMap<>();
+        recipes.forEach(node -> recomputed.put(nodeValues.get(node), node));
         List<Tensor> tensors = new ArrayList<>();
         for (TapeNode node : tape.nodes()) {
             for (Tensor saved : node.saved()) {
-                indices.computeIfAbsent(saved, tensor -> {
-                    tensors.add(tensor);
-                    return tensors.size() - 1;
-                });
+                if (!recomputed.containsKey(saved)) {
+                    indices.computeIfAbsent(saved, tensor -> {
+                        tensors.add(tensor);
+                        return tensors.size() - 1;
+                    });
+                }
+            }
+        }
+        // The leaf values the recipes read that no op saved (a dense layer's biases).
+        for (int node : recipes) {
+            for (int input : tape.nodes().get(node).inputs()) {
+                Tensor value = nodeValues.get(input);
+                if (!recipes.contains(input) && !recomputed.containsKey(value)) {
+                    indices.computeIfAbsent(value, tensor -> {
+                        tensors.add(tensor);
+                        return tensors.size() - 1;
+                    });
+                }
             }
         }
         int outputValue = indices.computeIfAbsent(tape.outputValue(), tensor -> {
@@ -154,8 +198,27 @@ public record TapeRecord(String batchId, String networkId, Tape tape, String fai
                 });
             }
         }
-        writer.u8(0).u8(tape.dtype().wireCode()).i32(tape.output()).i32(tensors.size());
+        int tensorCount = tensors.size();
+        int nextRecipe = tensorCount;
+        for (int node : recipes) {
+            indices.put(nodeValues.get(node), nextRecipe++);
+        }
+        writer.u8(0).u8(tape.dtype().wireCode()).i32(tape.output()).i32(tensorCount);
         tensors.forEach(writer::tensor);
+        writer.i32(recipes.size());
+        for (int node : recipes) {
+            int own = indices.get(nodeValues.get(node));
+            int[] inputs = tape.nodes().get(node).inputs();
+            writer.i32(node).u8(inputs.length);
+            for (int input : inputs) {
+                Integer index = indices.get(nodeValues.get(input));
+                if (index == null || index >= own) {
+                    // Only an op that returned another node's very instance could cause this; send it whole.
+                    return encode();
+                }
+                writer.i32(index);
+            }
+        }
         writer.i32(outputValue).i32(tape.nodes().size());
         for (TapeNode node : tape.nodes()) {
             writer.string(node.name()).u8(node.kind().ordinal()).u8(node.shape().length);
@@ -211,20 +274,38 @@ public record TapeRecord(String batchId, String networkId, Tape tape, String fai
             throw reader.error(e.getMessage());
         }
         int output = reader.count("output index", MAX_NODES);
+        // The table: tensors, then recipes, whose slots stay null until they are replayed after the nodes.
         List<Tensor> tensors = new ArrayList<>();
-        Tensor outputValue = null;
+        int[] recipeNodes = new int[0];
+        int[][] recipeInputs = new int[0][];
+        int outputValueIndex = -1;
         if (!inPlace) {
             int tensorCount = reader.count("tensor count", MAX_TENSORS);
             for (int t = 0; t < tensorCount; t++) {
                 tensors.add(reader.tensor("tensor " + t));
             }
-            outputValue = tensors.isEmpty() ? null : tensors.get(tensorIndex(reader, "output value", tensors.size()));
-            if (outputValue == null) {
+            if (version >= VERSION_WITH_RECIPES) {
+                int recipeCount = reader.count("recipe count", MAX_TENSORS - tensorCount);
+                recipeNodes = new int[recipeCount];
+                recipeInputs = new int[recipeCount][];
+                for (int r = 0; r < recipeCount; r++) {
+                    String field = "recipe " + r;
+                    recipeNodes[r] = reader.count(field + " node", MAX_NODES);
+                    recipeInputs[r] = new int[reader.u8(field + " input count")];
+                    for (int j = 0; j < recipeInputs[r].length; j++) {
+                        recipeInputs[r][j] = tensorIndex(reader, field + " input " + j, tensors.size());
+                    }
+                    tensors.add(null);
+                }
+            }
+            if (tensors.isEmpty()) {
                 throw reader.error("the tape holds no tensors, so no output value");
             }
+            outputValueIndex = tensorIndex(reader, "output value", tensors.size());
         }
         int count = reader.count("node count", MAX_NODES);
         List<TapeNode> nodes = new ArrayList<>();
+        int[][] savedIndices = new int[count][];
         NodeKind[] kinds = NodeKind.values();
         for (int i = 0; i < count; i++) {
             String field = "node " + i;
@@ -255,36 +336,95 @@ public record TapeRecord(String batchId, String networkId, Tape tape, String fai
             for (int j = 0; j < inputs.length; j++) {
                 inputs[j] = reader.count(field + " input " + j, MAX_NODES);
             }
-            int savedCount = reader.u8(field + " saved count");
-            List<Tensor> saved = new ArrayList<>(savedCount);
-            for (int s = 0; s < savedCount; s++) {
-                saved.add(inPlace ? reader.tensor(field + " saved " + s)
-                        : tensors.get(tensorIndex(reader, field + " saved " + s, tensors.size())));
+            savedIndices[i] = new int[reader.u8(field + " saved count")];
+            for (int s = 0; s < savedIndices[i].length; s++) {
+                if (inPlace) {
+                    tensors.add(reader.tensor(field + " saved " + s));
+                    savedIndices[i][s] = tensors.size() - 1;
+                } else {
+                    savedIndices[i][s] = tensorIndex(reader, field + " saved " + s, tensors.size());
+                }
             }
-            nodes.add(new TapeNode(name, kind, shape, op, attributes, inputs, saved));
+            nodes.add(new TapeNode(name, kind, shape, op, attributes, inputs, List.of()));
         }
-        if (inPlace) {
-            outputValue = reader.tensor("output value");
+        int recipesFrom = tensors.size() - recipeNodes.length;
+        Tensor outputValue = inPlace ? reader.tensor("output value") : null;
+        int[] valueIndices = null;
+        if (version >= VERSION_WITH_TRACE && traced(reader)) {
+            valueIndices = new int[count];
+            for (int i = 0; i < count; i++) {
+                valueIndices[i] = tensorIndex(reader, "node " + i + " value", tensors.size());
+            }
+        }
+        reader.end();
+        // Every byte is read and checked before any recipe is computed.
+        replay(tensors, recipesFrom, recipeNodes, recipeInputs, nodes);
+        for (int i = 0; i < count; i++) {
+            if (savedIndices[i] != null) {
+                TapeNode node = nodes.get(i);
+                List<Tensor> saved = new ArrayList<>(savedIndices[i].length);
+                for (int index : savedIndices[i]) {
+                    saved.add(tensors.get(index));
+                }
+                nodes.set(i, new TapeNode(node.name(), node.kind(), node.shape(), node.op(), node.attributes(),
+                        node.inputs(), saved));
+            }
+        }
+        if (!inPlace) {
+            outputValue = tensors.get(outputValueIndex);
         }
         List<Tensor> values = null;
-        if (version >= VERSION_WITH_TRACE && traced(reader)) {
+        if (valueIndices != null) {
             values = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
-                Tensor value = tensors.get(tensorIndex(reader, "node " + i + " value", tensors.size()));
+                Tensor value = tensors.get(valueIndices[i]);
                 if (!java.util.Arrays.equals(value.shape(), nodes.get(i).shape())) {
-                    throw reader.error("node " + i + " value: shape " + Shapes.format(value.shape())
-                            + " is not the node's " + Shapes.format(nodes.get(i).shape()));
+                    throw new WireFormatException("tape record: node " + i + " value: shape "
+                            + Shapes.format(value.shape()) + " is not the node's "
+                            + Shapes.format(nodes.get(i).shape()));
                 }
                 values.add(value);
             }
         }
-        reader.end();
         if (output >= count) {
             throw new WireFormatException("tape record: output index " + output + " is outside the " + count
                     + " nodes");
         }
         return ok(batchId, networkId, new Tape(dtype, nodes, output, outputValue)).answeredOn(answerTopic)
                 .withValues(values);
+    }
+
+    /**
+     * Fills the table's recipe slots, in table order (each reads only earlier entries), within
+     * {@link Recomputation#MAX_WORK}.
+     *
+     * @param first the table index of the first recipe
+     */
+    private static void replay(List<Tensor> table, int first, int[] recipeNodes, int[][] recipeInputs,
+            List<TapeNode> nodes) {
+        long work = 0;
+        for (int r = 0; r < recipeNodes.length; r++) {
+            Tensor[] inputs = new Tensor[recipeInputs[r].length];
+            int[][] shapes = new int[inputs.length][];
+            for (int j = 0; j < inputs.length; j++) {
+                inputs[j] = table.get(recipeInputs[r][j]);
+                shapes[j] = inputs[j].shape();
+            }
+            try {
+                if (recipeNodes[r] < nodes.size()) {
+                    TapeNode node = nodes.get(recipeNodes[r]);
+                    work += Recomputation.work(node.op(), shapes, node.shape());
+                    if (work > Recomputation.MAX_WORK) {
+                        throw new IllegalArgumentException("the recipes need more than " + Recomputation.MAX_WORK
+                                + " operations to recompute");
+                    }
+                }
+                table.set(first + r, Recomputation.replay(nodes, recipeNodes[r], inputs));
+            } catch (RuntimeException e) {
+                throw new WireFormatException("tape record: recipe " + r + " (tensor " + (first + r) + "): "
+                        + e.getMessage());
+            }
+        }
     }
 
     private static boolean traced(WireReader reader) {

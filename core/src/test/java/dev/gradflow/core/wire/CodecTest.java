@@ -125,19 +125,20 @@ class CodecTest {
         byte[] encoded = TapeRecord.ok("b", "n", tape).encode();
         Tape decoded = TapeRecord.decode(encoded).tape();
 
-        assertThat(encoded[4]).as("version").isEqualTo((byte) 4);
+        assertThat(encoded[4]).as("version").isEqualTo((byte) 5);
         assertThat(decoded.nodes().get(1).saved().get(0)).isSameAs(decoded.nodes().get(3).saved().get(0))
                 .isEqualTo(r);
         byte[] inPlace = versionOne(tape);
-        // Version 4 adds the traced flag (1 byte), version 3 the answer topic (1 byte).
-        assertThat(encoded.length).as("r's 8 float64s travel once").isEqualTo(inPlace.length - 8 * 8 - 8 + 4 * 4 + 2);
+        // Version 5 adds the recipe count (4 bytes), 4 the traced flag (1 byte), 3 the answer topic (1 byte).
+        assertThat(encoded.length).as("r's 8 float64s travel once")
+                .isEqualTo(inPlace.length - 8 * 8 - 8 + 4 * 4 + 2 + 4);
         assertThat(BackwardPass.run(decoded)).isEqualTo(BackwardPass.run(tape));
         assertThat(BackwardPass.run(TapeRecord.decode(inPlace).tape())).as("version 1 is still read")
                 .isEqualTo(BackwardPass.run(tape));
         byte[] future = encoded.clone();
-        future[4] = 5;
+        future[4] = 6;
         assertThatThrownBy(() -> TapeRecord.decode(future))
-                .hasMessage("tape record: unsupported version 5, this reader knows 1 to 4");
+                .hasMessage("tape record: unsupported version 6, this reader knows 1 to 5");
         byte[] badIndex = encoded.clone();
         // y: name, kind, rank, op, counts, input; then the traced flag
         int lastNodeBytes = (4 + 1) + 1 + 1 + (4 + 3) + 1 + 1 + 4 + 1 + 1;

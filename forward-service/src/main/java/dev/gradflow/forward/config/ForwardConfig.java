@@ -22,4 +22,13 @@ public interface ForwardConfig {
     /** Largest number of nodes in a network's graph. */
     @WithDefault("10000")
     int maxNodes();
+
+    /**
+     * Saved op outputs that cost at most this many multiply-adds (or element operations) to recompute for each byte
+     * they take off the tape travel as recipes, and the gradient-service recomputes them
+     * ({@link dev.gradflow.core.tape.Recomputation}); 0 sends every saved tensor. At 4, 2-64-3 × 300's hidden
+     * layer (0.37 a byte) is recomputed, and nothing of 784-256-128-10 (32 and more a byte) is.
+     */
+    @WithDefault("4")
+    double recomputeMaxWorkPerByte();
 }

@@ -10,6 +10,7 @@ import dev.gradflow.core.wire.AnswerTopic;
 import dev.gradflow.core.wire.BatchRecord;
 import dev.gradflow.core.wire.TraceRequest;
 import dev.gradflow.core.wire.TapeRecord;
+import java.util.List;
 
 /** Runs one batch through its compiled network. A batch the network cannot run becomes a failed tape record. */
 public final class BatchRunner {
@@ -20,11 +21,20 @@ public final class BatchRunner {
      * A batch's tape record, and for a failed one the class of its failure.
      *
      * @param failure null when the tape is not failed
+     * @param nodeValues every node's value, from the forward pass that recorded the tape; empty for a failed one
      */
-    public record Taped(TapeRecord tape, FailureReason failure) {
+    public record Taped(TapeRecord tape, FailureReason failure, List<Tensor> nodeValues) {
         static Taped failed(BatchRecord batch, FailureReason failure, String message) {
             return new Taped(TapeRecord.failed(batch.batchId(), batch.networkId(), message)
-                    .answeredOn(batch.answerTopic()), failure);
+                    .answeredOn(batch.answerTopic()), failure, List.of());
+        }
+
+        /**
+         * The record's bytes, with the saved op outputs that cost at most {@code maxWorkPerByte} to recompute per
+         * byte sent as recipes ({@link TapeRecord#encodeRecomputing}).
+         */
+        public byte[] encode(double maxWorkPerByte) {
+            return tape.isFailed() ? tape.encode() : tape.encodeRecomputing(nodeValues, maxWorkPerByte);
         }
     }
 
@@ -57,7 +67,7 @@ public final class BatchRunner {
             if (traceable && batch.trace().traces(definitionTraces, elements(recorded.values()))) {
                 tape = tape.withValues(recorded.values());
             }
-            return new Taped(tape, null);
+            return new Taped(tape, null, recorded.values());
         } catch (DefinitionException e) {
             return Taped.failed(batch, FailureReason.INVALID_BATCH, e.getMessage());
         } catch (NonFiniteException e) {
@@ -66,13 +76,13 @@ public final class BatchRunner {
             if (traceable && partial != null
                     && batch.trace().traces(definitionTraces, elements(partial.values()))) {
                 return new Taped(failed.tape().withFailedTrace(ChainRuleTrace.failedForward(
-                        partial.tape().nodes(), partial.values(), e.getMessage())), failed.failure());
+                        partial.tape().nodes(), partial.values(), e.getMessage())), failed.failure(), List.of());
             }
             return failed;
         }
     }
 
-    private static long elements(java.util.List<Tensor> values) {
+    private static long elements(List<Tensor> values) {
         long elements = 0;
         for (Tensor value : values) {
             elements += value.size();

@@ -99,11 +99,12 @@ public class ForwardService {
         }
         BatchRunner.Taped taped = tapeOf(batch);
         TapeRecord tape = taped.tape();
+        byte[] bytes = taped.encode(config.recomputeMaxWorkPerByte());
         if (taped.failure() == null) {
-            return Outcome.Answer.ok(tape.batchId(), tape.encode(), batch.samples());
+            return Outcome.Answer.ok(tape.batchId(), bytes, batch.samples());
         }
         LOG.infof("batch %s of network %s failed: %s", tape.batchId(), tape.networkId(), tape.failure());
-        return Outcome.Answer.failed(tape.batchId(), tape.encode(), batch.samples(), taped.failure().tag());
+        return Outcome.Answer.failed(tape.batchId(), bytes, batch.samples(), taped.failure().tag());
     }
 
     private BatchRunner.Taped tapeOf(BatchRecord batch) throws InterruptedException {
