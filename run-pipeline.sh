@@ -106,8 +106,10 @@ start_service() { # module port
   # A stable instance id, as a StatefulSet pod name would give: see "Recovery in seconds" in the README.
   (
     if $SECURE; then export_kafka_credentials "$SECURE_DIR/$1.properties"; fi
-    # One OpenBLAS thread per service: all of them share this machine's cores (README, "Threads").
-    exec java -Xmx2g -Dgradflow.blas.threads=1 -Dkafka.bootstrap.servers="127.0.0.1:$KAFKA_PORT" -Dquarkus.http.host=127.0.0.1 \
+    # One OpenBLAS thread per service: all of them share this machine's cores (README, "Threads"). The serial
+    # collector: G1's concurrent threads compete with five JVMs for the same cores (README, "The services on the
+    # serial collector").
+    exec java -Xmx2g -XX:+UseSerialGC -Dgradflow.blas.threads=1 -Dkafka.bootstrap.servers="127.0.0.1:$KAFKA_PORT" -Dquarkus.http.host=127.0.0.1 \
       -Dquarkus.http.port="$2" -Dgradflow.instance-id=local-1 -jar "$1/target/quarkus-app/quarkus-run.jar" >"$log" 2>&1
   ) &
   pids+=($!); names+=("$1")

@@ -34,9 +34,10 @@
 # Every server listens on 127.0.0.1 on a free port. The table, the driver's output and every server's log go to
 # benchmarks/target/pipeline/<time>/. Environment: JAVA (default java), GRADFLOW_REBUILD=1 to rebuild regardless,
 # GRADFLOW_SERVICE_HEAP (default 1g) for each service's -Xmx, GRADFLOW_SERVICE_OPTS for more JVM options of every
-# service (they run with -Dgradflow.blas.threads=1, as every JVM shares the cores; e.g. -Dgradflow.blas.threads=2
-# overrides it), GRADFLOW_BROKER_OPTS for the broker's JVM (it runs with -XX:TieredStopAtLevel=1, C1 only, which
-# -XX:TieredStopAtLevel=4 there overrides), where -Dgradflow.kafka.broker.<name>=<value> sets a broker property.
+# service (they run with -XX:+UseSerialGC and -Dgradflow.blas.threads=1, as every JVM shares the cores; e.g.
+# "-XX:-UseSerialGC -XX:+UseG1GC" or -Dgradflow.blas.threads=2 overrides them), GRADFLOW_BROKER_OPTS for the
+# broker's JVM (it runs with -XX:TieredStopAtLevel=1, C1 only, which -XX:TieredStopAtLevel=4 there overrides),
+# where -Dgradflow.kafka.broker.<name>=<value> sets a broker property.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -188,8 +189,10 @@ start_service() { # module instance-id port
     if $secure; then export_kafka_credentials "$secure_dir/$1.properties"; fi
     # shellcheck disable=SC2086 # GRADFLOW_SERVICE_OPTS is a list of options
     # One OpenBLAS thread per service: every JVM here shares the same cores, and an OpenBLAS thread that waits
-    # for a core stalls the other (README, "Threads"). GRADFLOW_SERVICE_OPTS comes after, so it can override this.
-    exec "$java" -Xmx"$heap" -Dgradflow.blas.threads=1 ${GRADFLOW_SERVICE_OPTS:-} -Dkafka.bootstrap.servers="$bootstrap" \
+    # for a core stalls the other (README, "Threads"). The serial collector: G1's concurrent threads compete with
+    # five JVMs for the same cores (README, "The services on the serial collector"). GRADFLOW_SERVICE_OPTS comes
+    # after, so it can override both (-XX:-UseSerialGC -XX:+UseG1GC, -Dgradflow.blas.threads=2).
+    exec "$java" -Xmx"$heap" -XX:+UseSerialGC -Dgradflow.blas.threads=1 ${GRADFLOW_SERVICE_OPTS:-} -Dkafka.bootstrap.servers="$bootstrap" \
       -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$3" -Dgradflow.instance-id="$2" \
       -jar "$1/target/quarkus-app/quarkus-run.jar" >"$log" 2>&1
   ) &
