@@ -253,8 +253,8 @@ public final class TransportCeiling {
             for (Thread thread : threads) {
                 thread.join(30_000);
             }
-            return new Row(label + " (window " + window + ")", batch.length, tape.length, gradients.encode().length, engine[0], engine[1],
-                    count / seconds, clientCpuMillis, brokerCpuMillis, percentile(latencies, 0.50),
+            return new Row(label + " (window " + window + ")", batch.length, tape.length,
+                    gradients.encode().length, engine[0], engine[1], count / seconds, clientCpuMillis, brokerCpuMillis, percentile(latencies, 0.50),
                     percentile(latencies, 0.99));
         }
     }

@@ -167,10 +167,7 @@ public record TapeRecord(String batchId, String networkId, Tape tape, String fai
         for (TapeNode node : tape.nodes()) {
             for (Tensor saved : node.saved()) {
                 if (!recomputed.containsKey(saved)) {
-                    indices.computeIfAbsent(saved, tensor -> {
-                        tensors.add(tensor);
-                        return tensors.size() - 1;
-                    });
+                    addOnce(indices, tensors, saved);
                 }
             }
         }
@@ -179,23 +176,14 @@ public record TapeRecord(String batchId, String networkId, Tape tape, String fai
             for (int input : tape.nodes().get(node).inputs()) {
                 Tensor value = nodeValues.get(input);
                 if (!recipes.contains(input) && !recomputed.containsKey(value)) {
-                    indices.computeIfAbsent(value, tensor -> {
-                        tensors.add(tensor);
-                        return tensors.size() - 1;
-                    });
+                    addOnce(indices, tensors, value);
                 }
             }
         }
-        int outputValue = indices.computeIfAbsent(tape.outputValue(), tensor -> {
-            tensors.add(tensor);
-            return tensors.size() - 1;
-        });
+        int outputValue = addOnce(indices, tensors, tape.outputValue());
         if (values != null) {
             for (Tensor value : values) {
-                indices.computeIfAbsent(value, tensor -> {
-                    tensors.add(tensor);
-                    return tensors.size() - 1;
-                });
+                addOnce(indices, tensors, value);
             }
         }
         int tensorCount = tensors.size();
@@ -425,6 +413,14 @@ public record TapeRecord(String batchId, String networkId, Tape tape, String fai
                         + e.getMessage());
             }
         }
+    }
+
+    /** The table index of a tensor, appending it to the table the first time it is met (by identity). */
+    private static int addOnce(Map<Tensor, Integer> indices, List<Tensor> tensors, Tensor tensor) {
+        return indices.computeIfAbsent(tensor, added -> {
+            tensors.add(added);
+            return tensors.size() - 1;
+        });
     }
 
     private static boolean traced(WireReader reader) {
