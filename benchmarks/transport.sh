@@ -47,5 +47,5 @@ echo "==> Starting Kafka on 127.0.0.1:$port"
 start_broker "$port" "$log" -XX:TieredStopAtLevel=1 ${GRADFLOW_BROKER_OPTS:-}
 
 echo "==> Transport alone and engine alone, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ)"
-java -Xmx2g -cp "$bench_jar" dev.gradflow.benchmarks.transport.TransportCeiling \
+java -Xmx2g ${GRADFLOW_DRIVER_OPTS:-} -cp "$bench_jar" dev.gradflow.benchmarks.transport.TransportCeiling \
   --bootstrap "127.0.0.1:$port" --broker-pid "$broker_pid" "$@" 2>>"$out/driver.log"

@@ -26,10 +26,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * cost of the first write. With {@code --wait-for-send false} it does what the services do: it sends the records
  * and adds the offsets at once, and the producer, which sends a transaction's offsets ahead of its records, meets a
  * previous commit whose markers are still being written; {@code --retry-backoff-ms} is the producer's wait before
- * it retries (Kafka's default 100, the services' 2).
+ * it retries (Kafka's default 100, the services' 2). With {@code --pause-ms} it waits that long after each commit,
+ * as an idle service does between two records, so no transaction meets its predecessor's markers.
  *
  * <p>Usage: {@code TransactionTimes --bootstrap host:port --label text [--transactions N] [--warmup N]
- * [--records N] [--record-bytes N] [--wait-for-send true|false] [--retry-backoff-ms N]}
+ * [--records N] [--record-bytes N] [--wait-for-send true|false] [--retry-backoff-ms N] [--pause-ms N]}
  */
 public final class TransactionTimes {
     private TransactionTimes() {
@@ -45,6 +46,7 @@ public final class TransactionTimes {
         int recordBytes = Integer.parseInt(options.getOrDefault("--record-bytes", "100"));
         boolean waitForSend = Boolean.parseBoolean(options.getOrDefault("--wait-for-send", "true"));
         String retryBackoff = options.getOrDefault("--retry-backoff-ms", "100");
+        long pauseMillis = Long.parseLong(options.getOrDefault("--pause-ms", "0"));
         String topic = "transaction-times-" + UUID.randomUUID();
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             admin.createTopics(List.of(new NewTopic(topic, 6, (short) 1))).all().get();
@@ -83,18 +85,25 @@ public final class TransactionTimes {
                     offsets[i] = t2 - t1;
                     commit[i] = t3 - t2;
                 }
+                if (pauseMillis > 0) {
+                    Thread.sleep(pauseMillis);
+                }
             }
             producer.close(Duration.ofSeconds(5));
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        System.out.printf("| %s | %d | %.0f | %s | %s | %s |%n", label, transactions, transactions / seconds,
-                percentiles(send), percentiles(offsets), percentiles(commit));
+        long[] total = new long[transactions];
+        for (int i = 0; i < transactions; i++) {
+            total[i] = send[i] + offsets[i] + commit[i];
+        }
+        System.out.printf("| %s | %d | %.0f | %s | %s | %s | %s |%n", label, transactions, transactions / seconds,
+                percentiles(send), percentiles(offsets), percentiles(commit), percentiles(total));
     }
 
     /** The table's header, for the script to print once. */
     public static String header() {
         return "| broker | transactions | transactions/s | begin + send, ms p50 / p90 | offsets, ms p50 / p90"
-                + " | commit, ms p50 / p90 |\n|---|--:|--:|--:|--:|--:|";
+                + " | commit, ms p50 / p90 | in all, ms p50 / p90 |\n|---|--:|--:|--:|--:|--:|--:|";
     }
 
     private static String percentiles(long[] nanos) {
