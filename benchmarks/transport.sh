@@ -17,8 +17,9 @@
 # (1024 for a tape under 1 MB, which needs many in flight to keep the cores busy, else 16), --batches sent one at a
 # time (50), --recompute-max-work-per-byte (4, the forward-service's default: the tape travels with its cheap
 # outputs as recipes, which decoding recomputes; 0 sends every saved tensor).
-# GRADFLOW_BROKER_OPTS adds JVM options to the broker's. Every server listens on 127.0.0.1 on a free port and is
-# stopped at the end, also on Ctrl-C or failure; the broker's log goes to benchmarks/target/transport/.
+# GRADFLOW_BROKER_OPTS adds JVM options to the broker's, GRADFLOW_DRIVER_OPTS to the driver's (a profiler agent,
+# say). Every server listens on 127.0.0.1 on a free port and is stopped at the end, also on Ctrl-C or failure; the
+# broker's log goes to benchmarks/target/transport/.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 cd "$here/.."
