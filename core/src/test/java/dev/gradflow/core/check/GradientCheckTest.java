@@ -1,6 +1,7 @@
 package dev.gradflow.core.check;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.gradflow.core.graph.CompiledGraph;
 import dev.gradflow.core.tensor.DType;
@@ -8,6 +9,7 @@ import dev.gradflow.core.tensor.Tensor;
 import dev.gradflow.core.testing.Engine;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -61,5 +63,28 @@ public class GradientCheckTest {
         assertThat(first.parameters().get("dense1.weights").checkedElements()).isEqualTo(max);
         assertThat(first.parameters().get("dense1.weights").totalElements()).isEqualTo(30);
         assertThat(first).isEqualTo(second);
+    }
+
+    @Test
+    void theStencilIsExactOnQuarticsAndFourthOrderOtherwise() {
+        // Five points fit a polynomial of degree four exactly: d/dx (1 + x)⁴ at 0 is 4, and of x⁴ − 3x³ + x is 1.
+        assertThat(GradientCheck.centralDifference(x -> Math.pow(1 + x, 4), 1e-3)).isCloseTo(4, within(1e-11));
+        assertThat(GradientCheck.centralDifference(x -> x * x * x * x - 3 * x * x * x + x, 0.1))
+                .isCloseTo(1, within(1e-14));
+        // exp: the stencil falls short by about h⁴/30 · exp⁽⁵⁾(0) = h⁴/30, so halving h divides the error by 16.
+        double coarse = GradientCheck.centralDifference(Math::exp, 0.1) - 1;
+        double fine = GradientCheck.centralDifference(Math::exp, 0.05) - 1;
+        assertThat(coarse).isCloseTo(-1e-4 / 30, within(2e-7));
+        assertThat(coarse / fine).isCloseTo(16, within(0.2));
+    }
+
+    @Test
+    void relativeErrorsOfSmallGradientsAreTakenAtTheFloorsScale() {
+        assertThat(GradientCheck.relativeError(2, 1, 1e-4)).isEqualTo(0.5);
+        assertThat(GradientCheck.relativeError(-1, 1, 1e-4)).isEqualTo(2);
+        assertThat(GradientCheck.relativeError(1e-9, 0, 1e-4)).isCloseTo(1e-5, within(1e-20));
+        assertThat(GradientCheck.relativeError(0, 0, 0)).isNaN();
+        assertThat(GradientCheck.relativeError(0, 0, 1e-4)).isZero();
+        assertThat(GradientCheck.relativeError(1, Double.NaN, 1e-4)).isNaN();
     }
 }

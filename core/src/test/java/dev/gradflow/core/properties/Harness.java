@@ -3,6 +3,7 @@ package dev.gradflow.core.properties;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.gradflow.core.check.GradientCheck;
 import dev.gradflow.core.graph.CompiledGraph;
 import dev.gradflow.core.graph.DefinitionParser;
 import dev.gradflow.core.graph.GraphCompiler;
@@ -39,13 +40,13 @@ import net.jqwik.api.Assume;
  *
  * <h2>Backward against finite differences (float64)</h2>
  *
- * <p>The numerical gradient is the five-point central difference of {@link FiniteDifferences}, with the same step
- * (1e-5), computed here rather than by that class only because the forward pass must see the sample's batch seed
- * (dropout draws its mask from it; {@code FiniteDifferences} always records with seed 0). An element agrees when
- * {@code |analytic − numeric| ≤ 1e-6 · max(|analytic|, |numeric|, floor)}: a relative error of 1e-6, the bound of
- * the acceptance criterion and of {@code MlpFiniteDifferenceTest}. Above the floor this is exactly
- * {@link FiniteDifferences#maxRelativeError}; below it, where {@code maxRelativeError} ignores an element, the
- * element must still agree to 1e-6 · floor in absolute terms, so a wrong small gradient does not slip through.
+ * <p>The numerical gradient is the project's five-point central difference ({@link GradientCheck#centralDifference})
+ * with the step of {@link FiniteDifferences} (1e-5), computed here rather than by that class only because the
+ * forward pass must see the sample's batch seed (dropout draws its mask from it; {@code FiniteDifferences} always
+ * records with seed 0). An element agrees when its {@link GradientCheck#relativeError},
+ * {@code |analytic − numeric| / max(|analytic|, |numeric|, floor)}, is at most 1e-6, the bound of the acceptance
+ * criterion and of {@code MlpFiniteDifferenceTest}: above the floor a relative error of 1e-6, below it an absolute
+ * 1e-6 · floor, so a wrong small gradient does not slip through.
  *
  * <p>The floor is what the stencil itself cannot resolve. Each evaluation of the output is off by round-off of
  * about u · M (u = 2⁻⁵³, M the largest sum of magnitudes Σ|v| of any node's value), and the stencil's weights
@@ -178,7 +179,7 @@ final class Harness {
             for (int i = 0; i < a.size(); i++) {
                 double x = a.toDoubleArray()[i];
                 double y = n.toDoubleArray()[i];
-                double error = Math.abs(x - y) / Math.max(floor, Math.max(Math.abs(x), Math.abs(y)));
+                double error = GradientCheck.relativeError(x, y, floor);
                 worst = Math.max(worst, error);
                 if (Math.max(Math.abs(x), Math.abs(y)) < floor) {
                     worstBelowFloor = Math.max(worstBelowFloor, Math.abs(x - y));
@@ -229,7 +230,8 @@ final class Harness {
         double[] gradient = new double[value.size()];
         for (int i = 0; i < gradient.length; i++) {
             int element = i;
-            gradient[i] = stencil(h -> output(withValue(graph, at, perturbed(value, element, h)), feeds, batchSeed));
+            gradient[i] = GradientCheck.centralDifference(
+                    h -> output(withValue(graph, at, perturbed(value, element, h)), feeds, batchSeed), STEP);
         }
         return Tensor.of(value.dtype(), value.shape(), gradient);
     }
@@ -240,20 +242,13 @@ final class Harness {
         double[] gradient = new double[value.size()];
         for (int i = 0; i < gradient.length; i++) {
             int element = i;
-            gradient[i] = stencil(h -> {
+            gradient[i] = GradientCheck.centralDifference(h -> {
                 Map<String, Tensor> shifted = new HashMap<>(feeds);
                 shifted.put(name, perturbed(value, element, h));
                 return output(graph, shifted, batchSeed);
-            });
+            }, STEP);
         }
         return Tensor.of(value.dtype(), value.shape(), gradient);
-    }
-
-    /** The stencil of {@link FiniteDifferences}: {@code (8(f(h) − f(−h)) − (f(2h) − f(−2h))) / 12h}. */
-    private static double stencil(DoubleUnaryOperator f) {
-        double h = STEP;
-        return (8 * (f.applyAsDouble(h) - f.applyAsDouble(-h)) - (f.applyAsDouble(2 * h) - f.applyAsDouble(-2 * h)))
-                / (12 * h);
     }
 
     private static double output(CompiledGraph graph, Map<String, Tensor> feeds, long batchSeed) {

@@ -1,5 +1,6 @@
 package dev.gradflow.core.testing;
 
+import dev.gradflow.core.check.GradientCheck;
 import dev.gradflow.core.graph.CompiledGraph;
 import dev.gradflow.core.graph.GraphNode;
 import dev.gradflow.core.graph.NodeKind;
@@ -9,13 +10,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.DoubleUnaryOperator;
 
 /**
  * An independent reference for gradients: central differences in float64 using only the forward pass, with
- * each element perturbed in a copy of the graph. The five-point stencil
- * {@code (8(f(p+h) − f(p−h)) − (f(p+2h) − f(p−2h))) / 12h} has an O(h⁴) truncation error, so a step of 1e-5
- * keeps both truncation and round-off far below the 1e-6 relative error the tests demand.
+ * each element perturbed in a copy of the graph. The stencil and the relative error are the project's one
+ * definition each, {@link GradientCheck#centralDifference} (five points, O(h⁴) truncation, so a step of 1e-5 keeps
+ * truncation far below the 1e-6 relative error the tests demand) and {@link GradientCheck#relativeError}.
  */
 public final class FiniteDifferences {
     private FiniteDifferences() {
@@ -28,7 +28,8 @@ public final class FiniteDifferences {
         double[] gradient = new double[value.size()];
         for (int i = 0; i < gradient.length; i++) {
             int element = i;
-            gradient[i] = stencil(h -> output(withParameter(graph, index, perturbed(value, element, h)), feeds), step);
+            gradient[i] = GradientCheck.centralDifference(
+                    h -> output(withParameter(graph, index, perturbed(value, element, h)), feeds), step);
         }
         return Tensor.of(value.dtype(), value.shape(), gradient);
     }
@@ -39,7 +40,7 @@ public final class FiniteDifferences {
         double[] gradient = new double[value.size()];
         for (int i = 0; i < gradient.length; i++) {
             int element = i;
-            gradient[i] = stencil(h -> {
+            gradient[i] = GradientCheck.centralDifference(h -> {
                 Map<String, Tensor> shifted = new HashMap<>(feeds);
                 shifted.put(name, perturbed(value, element, h));
                 return output(graph, shifted);
@@ -49,25 +50,19 @@ public final class FiniteDifferences {
     }
 
     /**
-     * The largest relative error between two gradients, {@code |a − b| / max(|a|, |b|)}, where elements with both
-     * magnitudes under {@code floor} count as agreeing (a relative error of two zeros is meaningless).
+     * The largest {@link GradientCheck#relativeError} between two gradients, element by element: elements with both
+     * magnitudes under {@code floor} are held to {@code floor} times the tolerance in absolute terms, so a wrong
+     * small gradient does not slip through, while the round-off of finite differences (about 1e-11 at a step of
+     * 1e-5) is not mistaken for an error.
      */
     public static double maxRelativeError(Tensor analytic, Tensor numeric, double floor) {
+        double[] a = analytic.toDoubleArray();
+        double[] b = numeric.toDoubleArray();
         double worst = 0;
-        for (int i = 0; i < analytic.size(); i++) {
-            double a = analytic.toDoubleArray()[i];
-            double b = numeric.toDoubleArray()[i];
-            double scale = Math.max(Math.abs(a), Math.abs(b));
-            if (scale >= floor) {
-                worst = Math.max(worst, Math.abs(a - b) / scale);
-            }
+        for (int i = 0; i < a.length; i++) {
+            worst = Math.max(worst, GradientCheck.relativeError(a[i], b[i], floor));
         }
         return worst;
-    }
-
-    private static double stencil(DoubleUnaryOperator f, double h) {
-        return (8 * (f.applyAsDouble(h) - f.applyAsDouble(-h)) - (f.applyAsDouble(2 * h) - f.applyAsDouble(-2 * h)))
-                / (12 * h);
     }
 
     private static double output(CompiledGraph graph, Map<String, Tensor> feeds) {
