@@ -127,7 +127,6 @@ public final class GradientCheck {
         return new Report(graph.dtype(), tolerance(graph.dtype()), worst, parameters, inputs);
     }
 
-    /** The loss as a function of one tensor's value. */
     /**
      * The derivative at 0 of {@code f}, by the five-point central difference
      * {@code (8(f(h) − f(−h)) − (f(2h) − f(−2h))) / 12h}, whose truncation error is O(h⁴). The one stencil of the
@@ -147,6 +146,7 @@ public final class GradientCheck {
         return Math.abs(analytic - numeric) / Math.max(floor, Math.max(Math.abs(analytic), Math.abs(numeric)));
     }
 
+    /** The loss as a function of one tensor's value. */
     private interface Objective {
         double at(Tensor value);
     }
